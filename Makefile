@@ -1,0 +1,46 @@
+# The two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings
+
+.PHONY: install run test lint bench worker beat clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check '.[dev]'
+	@touch $@
+
+run: install
+	@DEBUG=1 $(PY) manage.py migrate --noinput -v 0
+	@DEBUG=1 $(PY) manage.py load_demo
+	@echo
+	@echo "  The portal is at http://127.0.0.1:$(PORT)/trials/"
+	@DEBUG=1 $(PY) manage.py demo_logins
+	@echo
+	@DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
+
+worker: install
+	@$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: install
+	@$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+bench: install
+	@$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

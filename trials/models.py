@@ -1,0 +1,129 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OverallStatus(models.TextChoices):
+    """Every overallStatus value of the ClinicalTrials.gov API v2, in words."""
+
+    RECRUITING = "RECRUITING", _("Recruiting")
+    NOT_YET_RECRUITING = "NOT_YET_RECRUITING", _("Not yet recruiting")
+    ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION", _("Enrolling by invitation")
+    ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING", _("Active, not recruiting")
+    SUSPENDED = "SUSPENDED", _("Suspended")
+    TERMINATED = "TERMINATED", _("Terminated")
+    COMPLETED = "COMPLETED", _("Completed")
+    WITHDRAWN = "WITHDRAWN", _("Withdrawn")
+    UNKNOWN = "UNKNOWN", _("Unknown status")
+    AVAILABLE = "AVAILABLE", _("Available")
+    NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", _("No longer available")
+    TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", _("Temporarily not available")
+    APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", _("Approved for marketing")
+    WITHHELD = "WITHHELD", _("Withheld")
+
+
+# Statuses under which a patient can still hope to join; listed first by default.
+OPEN_STATUSES = (
+    OverallStatus.RECRUITING,
+    OverallStatus.NOT_YET_RECRUITING,
+    OverallStatus.ENROLLING_BY_INVITATION,
+)
+
+
+class Sex(models.TextChoices):
+    ALL = "ALL", _("All")
+    FEMALE = "FEMALE", _("Female")
+    MALE = "MALE", _("Male")
+
+
+class Trial(models.Model):
+    """One ClinicalTrials.gov study, mapped from its API v2 record (kept whole in `raw`)."""
+
+    nct_id = models.CharField(_("NCT number"), max_length=11, unique=True)
+    brief_title = models.TextField(_("title"))
+    official_title = models.TextField(blank=True)
+    acronym = models.CharField(max_length=100, blank=True)
+    organization = models.CharField(max_length=500, blank=True)
+    lead_sponsor = models.CharField(max_length=500, blank=True)
+    lead_sponsor_class = models.CharField(max_length=40, blank=True)
+    collaborators = models.JSONField(default=list, blank=True)
+    overall_status = models.CharField(max_length=40, choices=OverallStatus.choices, db_index=True)
+    phases = models.JSONField(default=list, blank=True)
+    study_type = models.CharField(max_length=40, blank=True)
+    conditions = models.JSONField(default=list, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    brief_summary = models.TextField(blank=True)
+    detailed_description = models.TextField(blank=True)
+    eligibility_criteria = models.TextField(blank=True)
+    sex = models.CharField(max_length=6, choices=Sex.choices, default=Sex.ALL)
+    # Ages in years; None means open-ended ("N/A" or not given).
+    minimum_age = models.FloatField(null=True, blank=True)
+    maximum_age = models.FloatField(null=True, blank=True)
+    healthy_volunteers = models.BooleanField(null=True, blank=True)
+    std_ages = models.JSONField(default=list, blank=True)
+    # ClinicalTrials.gov dates may be "2020-05" or "2020-05-21": the text is kept as given,
+    # the date (first of the month when only a month is known) serves sorting and filters.
+    first_submitted = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    start_date_text = models.CharField(max_length=10, blank=True)
+    start_date_type = models.CharField(max_length=10, blank=True)
+    primary_completion_date = models.DateField(null=True, blank=True)
+    primary_completion_date_text = models.CharField(max_length=10, blank=True)
+    primary_completion_date_type = models.CharField(max_length=10, blank=True)
+    completion_date = models.DateField(null=True, blank=True)
+    completion_date_text = models.CharField(max_length=10, blank=True)
+    completion_date_type = models.CharField(max_length=10, blank=True)
+    last_update = models.DateField(null=True, blank=True)
+    enrollment = models.PositiveIntegerField(null=True, blank=True)
+    enrollment_type = models.CharField(max_length=10, blank=True)
+    central_contacts = models.JSONField(default=list, blank=True)
+    # Whether the study team accepts pre-screening applications through the portal.
+    screening_open = models.BooleanField(_("screening open"), default=True)
+    raw = models.JSONField(default=dict, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["nct_id"]
+
+    def __str__(self) -> str:
+        return f"{self.nct_id} · {self.brief_title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("trials:detail", args=[self.nct_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.overall_status in OPEN_STATUSES
+
+
+class Location(models.Model):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="locations")
+    facility = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=40, blank=True)
+    city = models.CharField(max_length=200, blank=True, db_index=True)
+    state = models.CharField(max_length=200, blank=True)
+    zip = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=100, blank=True, db_index=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    contacts = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["country", "city", "facility", "id"]
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in (self.facility, self.city, self.country) if p)
+
+
+class Official(models.Model):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="officials")
+    name = models.CharField(max_length=300)
+    affiliation = models.CharField(max_length=500, blank=True)
+    role = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
