@@ -1,6 +1,36 @@
+import os
+
 import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
+# from such a thread unless told that this is deliberate (it is: tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium: Playwright cannot download its own browser here. A missing
+    # Chromium makes these tests fail, never skip.
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Patients are mostly on phones: every browser test runs at a phone's viewport.
+    return {**browser_context_args, "viewport": {"width": 390, "height": 844}}
