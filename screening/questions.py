@@ -61,7 +61,8 @@ STEPS: tuple[tuple[str, Promise], ...] = (
 STEP_ORDER = {key: index for index, (key, _label) in enumerate(STEPS)}
 
 
-@dataclass(frozen=True)
+# eq=False: questions are singletons of the bank, hashable by identity (ask_if is a dict).
+@dataclass(frozen=True, eq=False)
 class Question:
     """One question of the bank.
 
