@@ -165,7 +165,9 @@ def rule_test(rule: Rule, values: Mapping[str, Any]) -> tuple[Truth, tuple[Fact,
     return truth, (Fact(rule["q"], rule["op"], rule["value"], answer, truth),)
 
 
-def _combine(parts: Sequence[tuple[Truth, tuple[Fact, ...]]], *, decisive: bool) -> tuple:
+def _combine(
+    parts: Sequence[tuple[Truth, tuple[Fact, ...]]], *, decisive: bool
+) -> tuple[Truth, tuple[Fact, ...]]:
     """Kleene all (decisive=False) or any (decisive=True) over tested parts.
 
     One part equal to `decisive` settles the whole. Without one, an unknown part keeps

@@ -39,7 +39,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from screening.eligibility import DERIVED, Rule, rule_test
+from screening.eligibility import DERIVED, Rule, answers_with_derived, rule_test
 
 BOOLEAN = "boolean"
 INTEGER = "integer"
@@ -89,7 +89,7 @@ class Question:
         """Whether to ask, given answers so far: unless `ask_if` is known to be false."""
         if self.ask_if is None:
             return True
-        truth, _facts = rule_test(self.ask_if, answers)
+        truth, _facts = rule_test(self.ask_if, answers_with_derived(answers))
         return truth is not False
 
 
@@ -618,15 +618,15 @@ def answers_validate(raw: Mapping[str, Any], *, from_form: bool = False) -> dict
     """
     if not isinstance(raw, Mapping):
         raise AnswersInvalid(_("The answers must be an object of question keys and values."))
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     clean: dict[str, Any] = {}
     for key, value in raw.items():
         question = QUESTIONS.get(key)
         if question is None:
             if key in DERIVED:
-                errors[key] = str(_("is computed from other answers; do not send it"))
+                errors[key] = _("is computed from other answers; do not send it")
             else:
-                errors[key] = str(_("is not a question of this portal"))
+                errors[key] = _("is not a question of this portal")
             continue
         if value is None or (from_form and value == ""):
             clean[key] = None
@@ -639,7 +639,7 @@ def answers_validate(raw: Mapping[str, Any], *, from_form: bool = False) -> dict
                 "value": json.dumps(value, default=str),
             }
     if errors:
-        raise AnswersInvalid({key: [f"{key}: {reason}"] for key, reason in errors.items()})
+        raise AnswersInvalid({key: [reason] for key, reason in errors.items()})
     return clean
 
 

@@ -126,3 +126,15 @@ def test_evaluating_refuses_bad_answers(reference_trial):
 def test_a_likely_eligible_patient_of_the_reference_trial(reference_trial):
     evaluation = trial_evaluate(trial=reference_trial, answers=AGNES)
     assert (evaluation["verdict"], evaluation["score"]) == (LIKELY_ELIGIBLE, 1.0)
+
+
+def test_a_question_that_decides_whether_another_is_asked_is_asked_too():
+    trial = TrialFactory(sex="ALL", minimum_age=None, healthy_volunteers=None)
+    criterion_create(
+        trial=trial,
+        kind="exclusion",
+        number="1",
+        text="Unwilling to use contraception",
+        rule={"q": "willing_contraception", "op": "eq", "value": False},
+    )
+    assert [q.key for q in trial_questions(trial=trial)] == ["pregnant", "willing_contraception"]

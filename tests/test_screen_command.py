@@ -79,6 +79,11 @@ def test_refused_answers_exit_non_zero_naming_every_key(reference_trial, tmp_pat
     assert Criterion.objects.count() == 17
 
 
+def test_answers_that_are_not_an_object_are_refused(reference_trial, tmp_path):
+    with pytest.raises(CommandError, match="must be an object"):
+        screen(tmp_path, ["age", 40])
+
+
 def test_answers_that_are_not_json_are_refused(reference_trial, tmp_path):
     path = tmp_path / "answers.json"
     path.write_text("{age: 40", encoding="utf-8")
