@@ -49,6 +49,9 @@ MULTI = "multi"
 DATE = "date"
 TYPES = (BOOLEAN, INTEGER, NUMBER, CHOICE, MULTI, DATE)
 
+# The form value of the "I don't know" choice (with ``from_form=True``), like "".
+DONT_KNOW = "unknown"
+
 # The questionnaire's steps, in the order a patient meets them.
 STEPS: tuple[tuple[str, Promise], ...] = (
     ("about_you", _("About you")),
@@ -612,8 +615,8 @@ def answers_validate(raw: Mapping[str, Any], *, from_form: bool = False) -> dict
 
     JSON values by default: booleans must be true/false, numbers must be numbers (a whole
     float such as 40.0 is fine for an integer), choices strings. With ``from_form=True``
-    form strings are parsed too: "" means "I don't know", "true"/"false" are booleans,
-    "12.5" a number. None or a missing key always means "I don't know" and is kept as
+    form strings are parsed too: "" and DONT_KNOW mean "I don't know", "true"/"false"
+    are booleans, "12.5" a number. None or a missing key always means "I don't know" and is kept as
     None. Keys no question has (derived values such as "bmi" included) are refused.
     """
     if not isinstance(raw, Mapping):
@@ -628,7 +631,7 @@ def answers_validate(raw: Mapping[str, Any], *, from_form: bool = False) -> dict
             else:
                 errors[key] = _("is not a question of this portal")
             continue
-        if value is None or (from_form and value == ""):
+        if value is None or (from_form and value in ("", DONT_KNOW)):
             clean[key] = None
             continue
         try:

@@ -138,3 +138,10 @@ def test_a_question_that_decides_whether_another_is_asked_is_asked_too():
         rule={"q": "willing_contraception", "op": "eq", "value": False},
     )
     assert [q.key for q in trial_questions(trial=trial)] == ["pregnant", "willing_contraception"]
+
+
+def test_a_trial_that_publishes_nothing_is_never_likely_eligible():
+    trial = TrialFactory(eligibility_criteria="", minimum_age=None, healthy_volunteers=None)
+    evaluation = trial_evaluate(trial=trial, answers={})
+    assert [c["number"] for c in evaluation["criteria"]] == ["published"]
+    assert evaluation["verdict"] == NEEDS_REVIEW

@@ -160,3 +160,54 @@ def test_booleans_are_booleans():
         for key, q in QUESTIONS.items()
         if q.type == BOOLEAN
     )
+
+
+def test_the_form_i_dont_know_choice_means_unknown():
+    assert answers_validate({"mrss": "unknown"}, from_form=True) == {"mrss": None}
+    with pytest.raises(AnswersInvalid):
+        answers_validate({"mrss": "unknown"})
+
+
+@pytest.fixture
+def extra_questions(monkeypatch):
+    """Multi-choice and date questions, which the reference trial does not use."""
+    from screening.questions import DATE, MULTI, Question
+
+    extra = {
+        "symptoms": Question(
+            key="symptoms",
+            type=MULTI,
+            text="Which symptoms?",
+            choices=(("cough", "Cough"), ("fever", "Fever")),
+        ),
+        "diagnosed_on": Question(key="diagnosed_on", type=DATE, text="When?"),
+    }
+    monkeypatch.setattr("screening.questions.QUESTIONS", {**QUESTIONS, **extra})
+    monkeypatch.setattr("screening.rules.QUESTIONS", {**QUESTIONS, **extra})
+
+
+def test_multi_and_date_answers_are_checked(extra_questions):
+    assert answers_validate({"symptoms": ["fever", "cough", "fever"]}) == {
+        "symptoms": ["cough", "fever"]
+    }
+    assert answers_validate({"diagnosed_on": "2024-02-29"}) == {"diagnosed_on": "2024-02-29"}
+    with pytest.raises(AnswersInvalid) as refused:
+        answers_validate({"symptoms": ["sneeze"], "diagnosed_on": "2023-02-29"})
+    assert set(refused.value.message_dict) == {"symptoms", "diagnosed_on"}
+
+
+def test_rules_test_multi_and_date_answers(extra_questions):
+    from screening.eligibility import rule_test
+    from screening.rules import rule_validate
+
+    has_fever = {"q": "symptoms", "op": "eq", "value": "fever"}
+    any_of = {"q": "symptoms", "op": "in", "value": ["fever", "cough"]}
+    recent = {"q": "diagnosed_on", "op": "ge", "value": "2023-01-01"}
+    for rule in (has_fever, any_of, recent):
+        rule_validate(rule)
+    answers = {"symptoms": ["cough"], "diagnosed_on": "2022-12-31"}
+    assert [rule_test(r, answers)[0] for r in (has_fever, any_of, recent)] == [
+        False,
+        True,
+        False,
+    ]
