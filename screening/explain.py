@@ -24,12 +24,17 @@ from screening.questions import BOOLEAN, QUESTIONS, question_label
 
 
 def number_text(value: Any) -> str:
-    """18.0 -> "18", 17.456 -> "17.46": what a person would write."""
+    """18.0 -> "18", 17.456 -> "17.46", 17.9996 -> "17.9996": what a person would write,
+    never rounded onto a whole number it is not."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if float(value).is_integer():
         return str(int(value))
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    if "." not in text:
+        # 17.9996 must not read "18" beside a threshold of 18.
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text
 
 
 def _answer_text(key: str, answer: Any) -> str:

@@ -53,3 +53,15 @@ def test_the_snapshot_follows_the_shared_contract():
     first = snapshot["criteria"][0]
     assert set(first) == {"kind", "number", "text", "outcome", "explanation", "verify"}
     assert first["verify"]
+
+
+def test_numbers_read_as_a_person_writes_them_and_never_round_onto_a_threshold():
+    from screening.explain import number_text
+
+    assert [number_text(v) for v in (18.0, 17.456, 17.9996, 0.5, 200)] == [
+        "18",
+        "17.46",
+        "17.9996",
+        "0.5",
+        "200",
+    ]
