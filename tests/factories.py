@@ -1,14 +1,20 @@
-"""Shared factory-boy factories."""
+"""Shared factory-boy factories and builders of test data."""
+
+from pathlib import Path
 
 import factory
 
+from trials.importers.ctgov import study_from_record
 from trials.models import Location, Official, OverallStatus, Sex, Trial
-from trials.services import condition_terms
+from trials.services import condition_terms, trial_upsert
+
+CTGOV = Path(__file__).resolve().parent.parent / "data" / "ctgov"
 
 
 class TrialFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Trial
+        django_get_or_create = ("nct_id",)
 
     nct_id = factory.Sequence(lambda n: f"NCT9{n:07d}")
     brief_title = factory.Sequence(lambda n: f"A study of treatment {n}")
@@ -45,3 +51,10 @@ class OfficialFactory(factory.django.DjangoModelFactory):
     trial = factory.SubFactory(TrialFactory)
     name = factory.Sequence(lambda n: f"Dr Investigator {n}")
     role = "PRINCIPAL_INVESTIGATOR"
+
+
+def trial_from_ctgov(nct_id: str) -> Trial:
+    """The trial as the importer writes it from its recorded ClinicalTrials.gov record."""
+    record = (CTGOV / f"{nct_id}.json").read_text(encoding="utf-8")
+    trial, _created = trial_upsert(data=study_from_record(record))
+    return trial
