@@ -135,6 +135,11 @@ def test_items_before_any_heading_are_kept_unlabelled():
     assert [i.text for i in criteria.unlabelled.items] == ["Adults", "Able to consent"]
 
 
+def test_an_indented_line_with_no_item_before_it_is_a_note():
+    # Found by Hypothesis: " 0" once crashed the parser.
+    assert parse_criteria("Inclusion Criteria:\n  see below").inclusion.notes == ["see below"]
+
+
 @given(st.text())
 def test_any_text_parses_and_no_item_is_empty(text):
     criteria = parse_criteria(text)

@@ -97,7 +97,7 @@ def parse_criteria(text: str) -> Criteria:
             # "For adolescent participants:" heads the items that follow.
             group, stack = line, []
             continue
-        if indent == 0 and (blank_before or not stack):
+        if not stack or (indent == 0 and blank_before):
             section.notes.append(line)
             stack = []
             continue

@@ -73,6 +73,11 @@ class TrialFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = TrialSearchForm
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Read the countries once per filter set, not each time the field is rendered.
+        self.filters["country"].extra["choices"] = country_choices()
+
     def filter_queryset(self, queryset: QuerySet[Trial]) -> QuerySet[Trial]:
         # The form's search box ("q") is no filter: trial_search ranks by it.
         for name, value in self.form.cleaned_data.items():

@@ -35,14 +35,19 @@ def _open_first() -> Case:
     return Case(When(overall_status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
 
 
-def trial_search(*, query: str = "", filters: Mapping[str, Any] | None = None) -> QuerySet[Trial]:
-    """Trials matching a free-text `query` and the `TrialFilter` fields in `filters`.
+def trial_search(
+    *, query: str = "", filters: TrialFilter | Mapping[str, Any] | None = None
+) -> QuerySet[Trial]:
+    """Trials matching a free-text `query` and `filters`: a bound `TrialFilter`, or the data
+    (status, condition, country, city, sex, age) to bind one to.
 
     Open trials (recruiting, not yet recruiting, by invitation) come first, then the best
     matches. PostgreSQL ranks with full-text search (GIN-indexed); SQLite matches every
     word with LIKE. Invalid filter values are ignored (the form reports them).
     """
-    trials = TrialFilter(filters or {}, queryset=Trial.objects.all()).qs
+    if not isinstance(filters, TrialFilter):
+        filters = TrialFilter(filters or {}, queryset=Trial.objects.all())
+    trials = filters.qs
     trials = trials.annotate(
         open_first=_open_first(),
         site_count=Coalesce(

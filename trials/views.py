@@ -13,10 +13,10 @@ PAGE_SIZE = 20
 
 @require_GET
 def trial_list(request: HttpRequest) -> HttpResponse:
-    filterset = TrialFilter(request.GET or None, queryset=Trial.objects.none())
+    filterset = TrialFilter(request.GET or None, queryset=Trial.objects.all())
     valid = not filterset.is_bound or filterset.form.is_valid()
     query = filterset.form.cleaned_data.get("q", "") if filterset.is_bound else ""
-    trials = trial_search(query=query, filters=request.GET)
+    trials = trial_search(query=query, filters=filterset)
     page = Paginator(trials, PAGE_SIZE).get_page(request.GET.get("page"))
     filtering = any(value for key, value in request.GET.items() if key != "page" and value.strip())
     context = {

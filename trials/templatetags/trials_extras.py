@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from trials.importers.ctgov import parse_partial_date
 from trials.models import OverallStatus
 
+# Month names in full, not abbreviated: easier to read. Translators reorder the parts.
+DAY = _("F j, Y")
+MONTH = _("F Y")
+
 _WORDS = {
     **dict(OverallStatus.choices),
     "PRINCIPAL_INVESTIGATOR": _("Principal investigator"),
@@ -37,12 +41,12 @@ def ctgov_date(text: str) -> str:
         day = parse_partial_date(text)
     except ValueError:
         return text
-    return date_format(day, "YEAR_MONTH_FORMAT" if len(text.strip()) == 7 else "DATE_FORMAT")
+    return date_format(day, str(MONTH if len(text.strip()) == 7 else DAY))
 
 
 @register.filter
 def full_date(value: date | None) -> str:
-    return date_format(value, "DATE_FORMAT") if value else ""
+    return date_format(value, str(DAY)) if value else ""
 
 
 @register.filter
