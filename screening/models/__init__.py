@@ -1,4 +1,4 @@
 from .applications import Application, Draft, Note, StatusChange, Verdict
-from .notifications import Notification
+from .notifications import EmailOptOut, Notification
 
-__all__ = ["Application", "Draft", "Note", "Notification", "StatusChange", "Verdict"]
+__all__ = ["Application", "Draft", "EmailOptOut", "Note", "Notification", "StatusChange", "Verdict"]
