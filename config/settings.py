@@ -8,6 +8,7 @@ DATABASE_URL and REDIS_URL switch it to PostgreSQL and Redis.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -166,8 +167,9 @@ CELERY_BEAT_SCHEDULE = {
     # Picks up emails whose message never reached the broker or was lost with a worker.
     "notifications-sweep": {"task": "screening.tasks.notifications_sweep", "schedule": 60.0},
     "drafts-remind": {"task": "screening.tasks.drafts_remind", "schedule": 15 * 60.0},
-    # Hourly, so that each coordinator's 08:00 comes round in their own time zone.
-    "digests-send": {"task": "screening.tasks.digests_send", "schedule": 60 * 60.0},
+    # On the hour, every hour, so that each coordinator's 08:00 comes round in their own
+    # time zone (half-hour zones get theirs at 08:30).
+    "digests-send": {"task": "screening.tasks.digests_send", "schedule": crontab(minute=0)},
 }
 
 # The outbox. A sending attempt claims its row for longer than a task may live (the hard

@@ -2,8 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import preferences
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="trials:list", permanent=False), name="home"),
     path("trials/", include("trials.urls")),
     path("admin/", admin.site.urls),
+    path(
+        "account/notifications/",
+        preferences.notification_preferences,
+        name="account_notifications",
+    ),
+    path("email/stop/<str:token>/", preferences.email_stop, name="email_stop"),
 ]

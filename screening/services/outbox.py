@@ -58,3 +58,8 @@ def notification_enqueue(*, notification_id: int) -> None:
         logger.warning(
             "Notification %s not enqueued; the sweeper will retry.", notification_id, exc_info=True
         )
+
+
+def email_opt_out(*, email: str) -> None:
+    """Stop every future email to `email` (a patient's "stop these emails")."""
+    EmailOptOut.objects.get_or_create(email=email.strip().lower())
