@@ -129,6 +129,7 @@ def drafts_remind() -> int:
 
 
 def drafts_remind_queue(*, now: datetime) -> int:
+    """The work of `drafts_remind`, at a given moment (tests pass their own)."""
     cutoff = now - REMINDER_AFTER
     ids = list(
         Draft.objects.filter(
@@ -174,6 +175,7 @@ def digests_send() -> int:
 
 
 def digests_queue(*, now: datetime) -> int:
+    """The work of `digests_send`, at a given moment (tests pass their own)."""
     by_user: dict[int, list[TrialMembership]] = {}
     memberships = TrialMembership.objects.filter(
         notify=TrialMembership.Notify.DIGEST, user__is_active=True

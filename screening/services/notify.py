@@ -18,9 +18,10 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
-from accounts.models import TrialMembership
+from accounts.models import TrialMembership, User
 from screening.models import Application, Draft, Notification, StatusChange
 from screening.services.outbox import notification_queue
+from trials.models import Trial
 
 STOP_SALT = "screening.notify.stop"
 
@@ -73,7 +74,7 @@ def stop_token_notification(token: str) -> Notification | None:
     return Notification.objects.filter(pk=notification_id).first()
 
 
-def _trial_context(trial: Any) -> dict[str, str]:
+def _trial_context(trial: Trial) -> dict[str, str]:
     return {"trial_nct_id": trial.nct_id, "trial_title": trial.brief_title}
 
 
@@ -172,7 +173,7 @@ def notify_coordinators_new_applicant(*, application: Application) -> list[Notif
 
 
 def notify_coordinator_digest(
-    *, user: Any, local_date: date, trials: list[dict[str, Any]]
+    *, user: User, local_date: date, trials: list[dict[str, Any]]
 ) -> Notification | None:
     """A coordinator's daily digest: per trial, how many new applicants, and the dashboard.
 
