@@ -8,6 +8,7 @@ DATABASE_URL and REDIS_URL switch it to PostgreSQL and Redis.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +139,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Trial portal <no-reply@localhost>")
+# For Django's file-based backend (and the test suite's one-file-per-message backend).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))
 
 # Celery: Redis is the broker when REDIS_URL is set; otherwise tasks run eagerly in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -147,14 +150,49 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_TIME_LIMIT = 60
-CELERY_TASK_SOFT_TIME_LIMIT = 45
+# The hard limit kills a stuck task; the soft one lets it give its claim back first.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int(
+    "CELERY_TASK_SOFT_TIME_LIMIT", default=max(1, CELERY_TASK_TIME_LIMIT - 15)
+)
+if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT.")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues an email never waits long for a broker that is down: the row
+# is committed, and the outbox sweeper sends the message once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# Above the longest retry countdown (outbox backoff tops out near 75 minutes), so Redis
+# does not hand a waiting retry to a second worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    # Picks up emails whose message never reached the broker or was lost with a worker.
+    "notifications-sweep": {"task": "screening.tasks.notifications_sweep", "schedule": 60.0},
+    "drafts-remind": {"task": "screening.tasks.drafts_remind", "schedule": 15 * 60.0},
+    # On the hour, every hour, so that each coordinator's 08:00 comes round in their own
+    # time zone (half-hour zones get theirs at 08:30).
+    "digests-send": {"task": "screening.tasks.digests_send", "schedule": crontab(minute=0)},
+}
+
+# The outbox. A sending attempt claims its row for longer than a task may live (the hard
+# time limit kills it before), so a live claim always means a live sender.
+NOTIFICATION_CLAIM_SECONDS = env.int(
+    "NOTIFICATION_CLAIM_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30
+)
+if NOTIFICATION_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("NOTIFICATION_CLAIM_SECONDS must exceed CELERY_TASK_TIME_LIMIT.")
+# How long a queued row may wait for its message before the sweeper sends another.
+NOTIFICATION_SWEEP_GRACE_SECONDS = env.int("NOTIFICATION_SWEEP_GRACE_SECONDS", default=120)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 
 # Security. Cookies are secure whenever the site is served over HTTPS.
 SECURE_SSL = env.bool("SECURE_SSL", default=not DEBUG and SITE_URL.startswith("https://"))

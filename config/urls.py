@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import preferences
 from config.views import healthz
 
 urlpatterns = [
@@ -9,4 +10,10 @@ urlpatterns = [
     path("trials/", include("trials.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path(
+        "account/notifications/",
+        preferences.notification_preferences,
+        name="account_notifications",
+    ),
+    path("email/stop/<str:token>/", preferences.email_stop, name="email_stop"),
 ]

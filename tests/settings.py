@@ -11,3 +11,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
+# Unit tests run Celery tasks in-process even when REDIS_URL is set; the services tests
+# (tests/test_worker*.py) start their own Redis and a real worker.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,5 +1,14 @@
 from .applications import Application, Draft, Note, StatusChange, Verdict
 from .criteria import Criterion
-from .notifications import Notification
+from .notifications import EmailOptOut, Notification
 
-__all__ = ["Application", "Criterion", "Draft", "Note", "Notification", "StatusChange", "Verdict"]
+__all__ = [
+    "Application",
+    "Criterion",
+    "Draft",
+    "EmailOptOut",
+    "Note",
+    "Notification",
+    "StatusChange",
+    "Verdict",
+]

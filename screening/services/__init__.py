@@ -1,0 +1,1 @@
+"""Services: the functions that write. Keyword-only, typed, named <entity>_<action>."""

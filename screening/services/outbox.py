@@ -1,0 +1,65 @@
+"""The outbox: the one way to send an email.
+
+An email is a row written in the transaction of the event that causes it, and a Celery
+message sent only once that transaction commits. Rolled back, there is no row and no
+message; committed while the broker is down, the row waits and the sweeper
+(`screening.tasks.notifications_sweep`) sends the message later.
+"""
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from screening.models import EmailOptOut, Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notification_queue(
+    *, key: str, template: str, to_email: str, context: dict[str, Any], language: str = "en"
+) -> Notification | None:
+    """Queue one email, in the caller's transaction; send it after commit.
+
+    `key` names the event and the recipient ("application-received:42"): an event queued
+    twice is queued once, and the second call returns None, as does an address that
+    asked for no more emails. `context` must be JSON and must hold no health data.
+    """
+    if not to_email or EmailOptOut.objects.filter(email__iexact=to_email).exists():
+        return None
+    # get_or_create inserts in a savepoint: a concurrent twin makes this a "get".
+    notification, created = Notification.objects.get_or_create(
+        key=key,
+        defaults={
+            "template": template,
+            "to_email": to_email,
+            "context": context,
+            "language": language,
+            "next_attempt_at": timezone.now(),
+        },
+    )
+    if not created:
+        return None
+    notification_id = notification.pk
+    transaction.on_commit(lambda: notification_enqueue(notification_id=notification_id))
+    return notification
+
+
+def notification_enqueue(*, notification_id: int) -> None:
+    """Hand a committed row to Celery. A broker that is down is not the caller's problem:
+    the row stays queued and the sweeper tries again."""
+    from screening.tasks import notification_send
+
+    try:
+        notification_send.delay(notification_id)
+    except Exception:
+        # Only the id: the row holds the address, the log must not.
+        logger.warning(
+            "Notification %s not enqueued; the sweeper will retry.", notification_id, exc_info=True
+        )
+
+
+def email_opt_out(*, email: str) -> None:
+    """Stop every future email to `email` (a patient's "stop these emails")."""
+    EmailOptOut.objects.get_or_create(email=email.strip().lower())
