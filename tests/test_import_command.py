@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
+from screening.models import Criterion
 from trials.importers import ctgov
 from trials.models import Location, Official, Trial
 from trials.services import trial_upsert
@@ -218,10 +219,14 @@ def test_load_demo_twice_changes_nothing():
     first, second = StringIO(), StringIO()
     call_command("load_demo", stdout=first)
     snapshot = list(Trial.objects.values_list("nct_id", "imported_at"))
+    criteria = list(Criterion.objects.values_list("pk", "trial__nct_id", "number", "rule"))
     call_command("load_demo", stdout=second)
     assert "created 16, updated 0, failed 0" in first.getvalue()
     assert "created 0, updated 0, failed 0 (16 unchanged)" in second.getvalue()
     assert list(Trial.objects.values_list("nct_id", "imported_at")) == snapshot
+    assert len(criteria) == 17
+    assert all(nct_id == "NCT04356287" for _pk, nct_id, _n, _r in criteria)
+    assert list(Criterion.objects.values_list("pk", "trial__nct_id", "number", "rule")) == criteria
 
 
 def test_a_copy_of_a_record_under_another_file_name_does_not_duplicate(tmp_path):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from screening.services.criteria import criteria_load_reference
 from trials.services import trial_import_paths
 
 
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         # One short step per kind of demo data, in order; each must be idempotent.
         steps = [
             ("trials from data/ctgov/", self.load_trials),
+            ("encoded criteria", self.load_criteria),
         ]
         for label, step in steps:
             self.stdout.write(f"{label}: {step()}")
@@ -22,3 +24,8 @@ class Command(BaseCommand):
         if report.failed:
             raise CommandError(f"{report.failed} demo trial(s) failed to import.")
         return report.summary()
+
+    def load_criteria(self) -> str:
+        stored = criteria_load_reference()
+        trials = len({criterion.trial_id for criterion in stored})
+        return f"{len(stored)} criteria on {trials} trial(s)"
