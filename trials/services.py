@@ -5,6 +5,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import DataError, IntegrityError, transaction
 
@@ -29,8 +30,13 @@ def trial_upsert(*, data: StudyData) -> tuple[Trial, bool]:
     return trial, outcome is Outcome.CREATED
 
 
-def _trial_write(data: StudyData) -> tuple[Trial, Outcome]:
-    fields = {
+def trial_fields_from_study(data: StudyData) -> dict[str, Any]:
+    """The `Trial` field values of one mapped study, denormalized search fields included.
+
+    Every writer of trials builds its rows from this (the importer here, the benchmark's
+    bulk seeding), so the search document and condition terms are always filled alike.
+    """
+    return {
         "brief_title": data.brief_title,
         "official_title": data.official_title,
         "acronym": data.acronym,
@@ -79,6 +85,10 @@ def _trial_write(data: StudyData) -> tuple[Trial, Outcome]:
         ),
         "condition_terms": condition_terms(data.conditions + data.keywords),
     }
+
+
+def _trial_write(data: StudyData) -> tuple[Trial, Outcome]:
+    fields = trial_fields_from_study(data)
     with transaction.atomic():
         trial = Trial.objects.select_for_update().filter(nct_id=data.nct_id).first()
         if trial is None:
@@ -94,26 +104,36 @@ def _trial_write(data: StudyData) -> tuple[Trial, Outcome]:
             trial.locations.all().delete()
             trial.officials.all().delete()
             outcome = Outcome.UPDATED
-        Location.objects.bulk_create(
-            Location(
-                trial=trial,
-                facility=site.facility,
-                status=site.status,
-                city=site.city,
-                state=site.state,
-                zip=site.zip,
-                country=site.country,
-                latitude=site.latitude,
-                longitude=site.longitude,
-                contacts=site.contacts,
-            )
-            for site in data.locations
-        )
-        Official.objects.bulk_create(
-            Official(trial=trial, name=o.name, affiliation=o.affiliation, role=o.role)
-            for o in data.officials
-        )
+        Location.objects.bulk_create(trial_sites_from_study(trial=trial, data=data))
+        Official.objects.bulk_create(trial_officials_from_study(trial=trial, data=data))
     return trial, outcome
+
+
+def trial_sites_from_study(*, trial: Trial, data: StudyData) -> list[Location]:
+    """The unsaved `Location` rows of one mapped study."""
+    return [
+        Location(
+            trial=trial,
+            facility=site.facility,
+            status=site.status,
+            city=site.city,
+            state=site.state,
+            zip=site.zip,
+            country=site.country,
+            latitude=site.latitude,
+            longitude=site.longitude,
+            contacts=site.contacts,
+        )
+        for site in data.locations
+    ]
+
+
+def trial_officials_from_study(*, trial: Trial, data: StudyData) -> list[Official]:
+    """The unsaved `Official` rows of one mapped study."""
+    return [
+        Official(trial=trial, name=o.name, affiliation=o.affiliation, role=o.role)
+        for o in data.officials
+    ]
 
 
 def condition_terms(terms: list[str]) -> str:
