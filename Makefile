@@ -39,7 +39,7 @@ beat: install
 	@$(VENV)/bin/celery -A config beat --loglevel=INFO
 
 bench: install
-	@$(PY) -m bench
+	@$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -21,21 +21,28 @@ trial is never "likely eligible" on its basics alone.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from screening.eligibility import (
     EXCLUSION,
     INCLUSION,
+    LIKELY_ELIGIBLE,
+    NEEDS_REVIEW,
+    NOT_ELIGIBLE,
     CriterionSpec,
     evaluate,
     keys_asked,
     rule_keys,
 )
 from screening.explain import evaluation_snapshot, number_text
+from screening.models import Criterion
 from screening.questions import QUESTIONS, STEP_ORDER, Question, answers_validate
 from screening.reference import ENCODED
 from trials.models import Sex, Trial
@@ -183,3 +190,64 @@ def trial_evaluate(*, trial: Trial, answers: Mapping[str, Any]) -> dict[str, Any
     clean = answers_validate(answers)
     evaluation = evaluate(trial_criteria(trial=trial), clean)
     return evaluation_snapshot(nct_id=trial.nct_id, evaluation=evaluation)
+
+
+@dataclass(frozen=True)
+class TrialScreening:
+    """How one patient fares against one trial: enough to list and sort the trials."""
+
+    nct_id: str
+    brief_title: str
+    verdict: str
+    score: float
+
+
+def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
+    """One patient's answers against every trial open for screening, best first.
+
+    A cheap database pre-filter on the listing's structured fields drops the trials whose
+    sex or age limits the patient's answers already rule out, mirroring the basic rules
+    (whole-year ages: a minimum of 17.5 years admits a 17-year-old). The others are
+    evaluated in Python without explanations. Trials screened on the same criteria give
+    the same outcome, so each distinct set of criteria is evaluated once. Raises
+    `AnswersInvalid` like `trial_evaluate`.
+    """
+    clean = answers_validate(answers)
+    trials = Trial.objects.filter(screening_open=True)
+    if clean.get("sex") == "female":
+        trials = trials.exclude(sex=Sex.MALE)
+    elif clean.get("sex") == "male":
+        trials = trials.exclude(sex=Sex.FEMALE)
+    age = clean.get("age")
+    if age is not None:
+        trials = trials.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lt=math.floor(age) + 1),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=age),
+        )
+    trials = trials.only(
+        "nct_id", "brief_title", "sex", "minimum_age", "maximum_age", "healthy_volunteers"
+    ).prefetch_related(Prefetch("criteria", queryset=Criterion.objects.only(*_CRITERION_FIELDS)))
+    outcomes: dict[tuple[Any, ...], tuple[str, float]] = {}
+    screened = []
+    for trial in trials:
+        key = _screening_key(trial)
+        if key not in outcomes:
+            evaluation = evaluate(trial_criteria(trial=trial), clean)
+            outcomes[key] = (evaluation.verdict, evaluation.score)
+        verdict, score = outcomes[key]
+        screened.append(TrialScreening(trial.nct_id, trial.brief_title, verdict, score))
+    screened.sort(key=lambda s: (_VERDICT_RANK[s.verdict], -s.score, s.nct_id))
+    return screened
+
+
+_CRITERION_FIELDS = ("trial", "kind", "number", "text", "rule", "verify_note", "position")
+_VERDICT_RANK = {LIKELY_ELIGIBLE: 0, NEEDS_REVIEW: 1, NOT_ELIGIBLE: 2}
+
+
+def _screening_key(trial: Trial) -> tuple[Any, ...]:
+    """Everything `trial_criteria` reads of a trial: equal keys, equal criteria."""
+    rows = tuple(
+        (c.kind, c.number, json.dumps(c.rule, sort_keys=True)) for c in trial.criteria.all()
+    )
+    code = () if rows else (trial.nct_id in ENCODED and trial.nct_id,)
+    return (trial.sex, trial.minimum_age, trial.maximum_age, trial.healthy_volunteers, rows, code)
