@@ -140,6 +140,10 @@ def seed(scale: Scale, *, log: Any = print) -> SeedReport:
         return SeedReport(False, time.perf_counter() - started, _counts())
     if _marker() is not None or Trial.objects.exists():
         log("bench: the database holds other data; flushing it")
+        if connection.vendor == "postgresql":
+            # TRUNCATE refuses tables with deferred checks pending in this transaction.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         call_command("flush", interactive=False, verbosity=0)
     _Seeder(scale, log=log).run()
     _marker_write(scale.key())

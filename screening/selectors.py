@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from screening.eligibility import (
@@ -206,24 +206,26 @@ def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
     """One patient's answers against every trial open for screening, best first.
 
     A cheap database pre-filter on the listing's structured fields drops the trials whose
-    sex or age limits the patient's answers already rule out, mirroring the basic rules
-    (whole-year ages: a minimum of 17.5 years admits a 17-year-old). The others are
-    evaluated in Python without explanations. Trials screened on the same criteria give
-    the same outcome, so each distinct set of criteria is evaluated once. Raises
-    `AnswersInvalid` like `trial_evaluate`.
+    basic rules the answers already fail (sex, and age in whole years: a minimum of 17.5
+    years admits a 17-year-old), unless encoded criteria stand in for those rules. The
+    others are evaluated in Python, without explanations. Trials screened on the same
+    criteria give the same outcome, so each distinct set of criteria is evaluated once.
+    Raises `AnswersInvalid` like `trial_evaluate`.
     """
     clean = answers_validate(answers)
-    trials = Trial.objects.filter(screening_open=True)
+    listing = Q()
     if clean.get("sex") == "female":
-        trials = trials.exclude(sex=Sex.MALE)
+        listing &= ~Q(sex=Sex.MALE)
     elif clean.get("sex") == "male":
-        trials = trials.exclude(sex=Sex.FEMALE)
+        listing &= ~Q(sex=Sex.FEMALE)
     age = clean.get("age")
     if age is not None:
-        trials = trials.filter(
-            Q(minimum_age__isnull=True) | Q(minimum_age__lt=math.floor(age) + 1),
-            Q(maximum_age__isnull=True) | Q(maximum_age__gte=age),
-        )
+        listing &= Q(minimum_age__isnull=True) | Q(minimum_age__lt=math.floor(age) + 1)
+        listing &= Q(maximum_age__isnull=True) | Q(maximum_age__gte=age)
+    # Encoded criteria may replace the listing's sex and age rules: those trials are
+    # always evaluated.
+    encoded = Exists(Criterion.objects.filter(trial=OuterRef("pk"))) | Q(nct_id__in=ENCODED)
+    trials = Trial.objects.filter(Q(screening_open=True) & (listing | encoded))
     trials = trials.only(
         "nct_id", "brief_title", "sex", "minimum_age", "maximum_age", "healthy_volunteers"
     ).prefetch_related(Prefetch("criteria", queryset=Criterion.objects.only(*_CRITERION_FIELDS)))

@@ -1,0 +1,113 @@
+"""The benchmark's scale data: built through the real importer, reproducible, written once."""
+
+import pytest
+
+from bench.seed import REFERENCE_TRIAL, Scale, reference_code, seed
+from screening.models import Application, Criterion
+from screening.selectors import trial_evaluate, trials_screen_all
+from trials.importers.ctgov import study_from_record
+from trials.models import Trial
+from trials.services import trial_fields_from_study
+
+pytestmark = pytest.mark.django_db
+
+SMALL = Scale(trials=40, applications=150, queue_applications=60)
+
+
+def quiet(*args):
+    pass
+
+
+def test_seeded_trials_carry_the_search_fields_the_importer_writes():
+    seed(SMALL, log=quiet)
+
+    assert Trial.objects.count() == 40
+    for trial in Trial.objects.all():
+        expected = trial_fields_from_study(study_from_record(trial.raw))
+        assert trial.search_document == expected["search_document"]
+        assert trial.condition_terms == expected["condition_terms"]
+        assert trial.brief_title == expected["brief_title"]
+
+
+def test_a_second_seed_with_the_same_scale_writes_nothing():
+    first = seed(SMALL, log=quiet)
+    before = list(Application.objects.order_by("pk").values_list("pk", flat=True))
+
+    second = seed(SMALL, log=quiet)
+
+    assert first.seeded and not second.seeded
+    assert list(Application.objects.order_by("pk").values_list("pk", flat=True)) == before
+
+
+def test_the_same_seed_gives_the_same_data():
+    seed(SMALL, log=quiet)
+    titles = list(Trial.objects.order_by("nct_id").values_list("nct_id", "brief_title", "sex"))
+    queue = Application.objects.filter(trial__nct_id=REFERENCE_TRIAL).count()
+
+    # Another scale flushes and seeds again; the first scale comes back identical.
+    seed(Scale(trials=20, applications=30, queue_applications=10), log=quiet)
+    seed(SMALL, log=quiet)
+
+    assert list(Trial.objects.order_by("nct_id").values_list("nct_id", "brief_title", "sex")) == (
+        titles
+    )
+    assert Application.objects.filter(trial__nct_id=REFERENCE_TRIAL).count() == queue == 60
+
+
+def test_a_share_of_trials_is_screened_on_copies_of_the_reference_criteria():
+    seed(SMALL, log=quiet)
+    reference = Trial.objects.get(nct_id=REFERENCE_TRIAL)
+    published = set(reference.criteria.values_list("kind", "number", "text"))
+
+    encoded = Trial.objects.exclude(pk=reference.pk).filter(criteria__isnull=False).distinct()
+
+    assert encoded.count() == int(39 * SMALL.encoded_share)
+    for trial in encoded:
+        assert set(trial.criteria.values_list("kind", "number", "text")) == published
+    assert Criterion.objects.count() == len(published) * (encoded.count() + 1)
+
+
+def test_seeded_applications_hold_the_evaluation_the_engine_gives():
+    seed(SMALL, log=quiet)
+
+    for application in Application.objects.select_related("trial")[:40]:
+        expected = trial_evaluate(trial=application.trial, answers=application.answers)
+        assert application.evaluation == expected
+        assert application.verdict == expected["verdict"]
+
+
+def test_references_are_distinct():
+    codes = {reference_code(n) for n in range(50_000)}
+    assert len(codes) == 50_000
+    assert all(len(code) == 8 for code in codes)
+
+
+@pytest.mark.parametrize("sex", ["female", "male", "other"])
+@pytest.mark.parametrize("age", [4, 16, 45, 70, 90])
+def test_screening_all_trials_agrees_with_each_trial_evaluation(sex, age):
+    seed(SMALL, log=quiet)
+    from bench.engine import ANSWERS
+
+    answers = {**ANSWERS, "sex": sex, "age": age}
+
+    screened = {s.nct_id: s for s in trials_screen_all(answers=answers)}
+
+    for trial in Trial.objects.all():
+        evaluation = trial_evaluate(trial=trial, answers=answers)
+        if trial.nct_id in screened:
+            assert screened[trial.nct_id].verdict == evaluation["verdict"]
+            assert screened[trial.nct_id].score == evaluation["score"]
+        else:
+            # Left out by the pre-filter: only when the trial's own basic rules exclude.
+            assert evaluation["verdict"] == "not_eligible", trial.nct_id
+
+
+def test_screening_all_trials_lists_the_best_first():
+    seed(SMALL, log=quiet)
+    from bench.engine import ANSWERS
+
+    screened = trials_screen_all(answers={**ANSWERS, "sex": "female"})
+
+    ranks = {"likely_eligible": 0, "needs_review": 1, "not_eligible": 2}
+    keys = [(ranks[s.verdict], -s.score) for s in screened]
+    assert keys == sorted(keys)
