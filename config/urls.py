@@ -2,8 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.views import admin_login_redirect
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="trials:list", permanent=False), name="home"),
     path("trials/", include("trials.urls")),
+    path("dashboard/", include("screening.dashboard.urls")),
+    # The admin signs in through allauth too, so two-factor and lockout apply to staff.
+    path("admin/login/", admin_login_redirect),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Writes: every change to screening data goes through a function here."""
