@@ -1,10 +1,13 @@
 """Guards for the staff side of the portal."""
 
+import contextlib
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from .access import user_needs_two_factor
@@ -38,4 +41,20 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(self.prefixes) and user_needs_two_factor(user=request.user):
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class UserTimeZoneMiddleware:
+    """Show times in the signed-in user's own time zone (User.time_zone)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        name = getattr(request.user, "time_zone", "") if request.user.is_authenticated else ""
+        timezone.deactivate()
+        if name:
+            # A mistyped zone in the admin falls back to the site's zone, never a 500.
+            with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.activate(zoneinfo.ZoneInfo(name))
         return self.get_response(request)

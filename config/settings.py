@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "accounts.middleware.NoStoreMiddleware",
+    "accounts.middleware.UserTimeZoneMiddleware",
     # Axes last: it turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -161,6 +162,9 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Trial portal] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Trial portal")
+# Accept the code of the neighbouring 30-second step too (RFC 6238 §5.2): phones' clocks
+# drift and older users type slowly. Each code still works once only.
+MFA_TOTP_TOLERANCE = 1
 # OWASP ASVS 2.2.1 allows at most 100 failed attempts an hour; ten per account then an
 # hour's lockout is well within it and still kind to a person who mistypes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)

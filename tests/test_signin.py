@@ -1,13 +1,16 @@
 import re
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import dateformat, timezone
 
 from accounts.models import User
 from accounts.services import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_team_create
@@ -15,6 +18,13 @@ from tests.dashboard_personas import world  # noqa: F401
 from tests.factories import TEST_TOTP_SECRET, MembershipFactory, TrialFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_totp_cache():
+    # allauth remembers used TOTP codes in the cache per user id; ids repeat between
+    # tests, so a code used by an earlier test would be refused as a replay.
+    cache.clear()
 
 
 def totp_now(secret: str) -> str:
@@ -173,3 +183,16 @@ def test_demo_logins_creates_nothing_in_production(settings, capsys):
     settings.DEBUG = False
     call_command("demo_logins")
     assert not User.objects.exists()
+
+
+def test_times_are_shown_in_the_users_time_zone(client, world):  # noqa: F811
+    world.alice.time_zone = "Asia/Tokyo"
+    world.alice.save()
+    client.force_login(world.alice)
+    html = client.get(reverse("dashboard:applicant", args=[world.app_a.reference])).content
+    created = world.app_a.created_at
+    tokyo = dateformat.format(timezone.localtime(created, ZoneInfo("Asia/Tokyo")), "N j, Y, P")
+    utc = dateformat.format(timezone.localtime(created, ZoneInfo("UTC")), "N j, Y, P")
+    assert tokyo != utc
+    assert tokyo.encode() in html
+    assert utc.encode() not in html
