@@ -35,9 +35,10 @@ class DemoLogin:
         )
 
 
-def _demo_user(*, email: str, first_name: str, is_staff: bool = False) -> User:
+def _demo_user(*, email: str, first_name: str, is_admin: bool = False) -> User:
     user, created = User.objects.get_or_create(
-        email=email, defaults={"first_name": first_name, "is_staff": is_staff}
+        email=email,
+        defaults={"first_name": first_name, "is_staff": is_admin, "is_superuser": is_admin},
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -82,7 +83,7 @@ def demo_team_create() -> list[DemoLogin]:
                 trial=trial.nct_id if trial else None,
             )
         )
-    _demo_user(email="admin@demo.example", first_name="Ada", is_staff=True)
+    _demo_user(email="admin@demo.example", first_name="Ada", is_admin=True)
     logins.append(
         DemoLogin(
             email="admin@demo.example",
