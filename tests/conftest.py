@@ -34,3 +34,14 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # Patients are mostly on phones: every browser test runs at a phone's viewport.
     return {**browser_context_args, "viewport": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def reference_trial(db):
+    """NCT04356287 as recorded, with its criteria stored (as the admin would edit them)."""
+    from screening.services.criteria import criteria_load_reference
+    from tests.factories import trial_from_ctgov
+
+    trial = trial_from_ctgov("NCT04356287")
+    criteria_load_reference()
+    return trial

@@ -1,4 +1,5 @@
 from .applications import Application, Draft, Note, StatusChange, Verdict
+from .criteria import Criterion
 from .notifications import Notification
 
-__all__ = ["Application", "Draft", "Note", "Notification", "StatusChange", "Verdict"]
+__all__ = ["Application", "Criterion", "Draft", "Note", "Notification", "StatusChange", "Verdict"]

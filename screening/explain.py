@@ -1,0 +1,124 @@
+"""Sentences a patient can read, from the facts the engine returns.
+
+The engine (`screening.eligibility`) stays pure; this thin layer owns the words, so
+they go through gettext and read in the patient's language. Exclusions are worded from
+the patient's side: "This does not rule you out", never "exclusion not met".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from screening.eligibility import (
+    EXCLUSION,
+    MET,
+    NOT_MET,
+    CriterionResult,
+    Evaluation,
+    Fact,
+)
+from screening.questions import BOOLEAN, QUESTIONS, question_label
+
+
+def number_text(value: Any) -> str:
+    """18.0 -> "18", 17.456 -> "17.46": what a person would write."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _answer_text(key: str, answer: Any) -> str:
+    question = QUESTIONS.get(key)
+    unit = str(question.unit) if question and question.unit else ""
+    if isinstance(answer, list):
+        labels = dict(question.choices) if question else {}
+        return ", ".join(str(labels.get(a, a)) for a in answer)
+    if question and question.choices:
+        return str(dict(question.choices).get(answer, answer))
+    text = number_text(answer)
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def fact_sentence(fact: Fact) -> str:
+    """One answer and what it means for the test, e.g. "Your skin score, 18, is not above 20"."""
+    question = QUESTIONS.get(fact.key)
+    if question is not None and question.type == BOOLEAN:
+        if fact.answer is None:
+            return _("We don't know your answer to “%(question)s” yet") % {
+                "question": question.text
+            }
+        answer = _("Yes") if fact.answer else _("No")
+        return _("You answered “%(answer)s” to “%(question)s”") % {
+            "answer": answer,
+            "question": question.text,
+        }
+    label = question_label(fact.key)
+    if fact.answer is None:
+        return _("We don't know your %(label)s yet") % {"label": label}
+    params = {"label": label, "answer": _answer_text(fact.key, fact.answer)}
+    value = fact.value
+    if fact.op == "between":
+        params.update(low=number_text(value[0]), high=number_text(value[1]))
+    elif fact.op == "in":
+        params["value"] = ", ".join(_answer_text(fact.key, v) for v in value)
+    else:
+        params["value"] = _answer_text(fact.key, value) if question else number_text(value)
+    templates = {
+        ("gt", True): _("Your %(label)s, %(answer)s, is above %(value)s"),
+        ("gt", False): _("Your %(label)s, %(answer)s, is not above %(value)s"),
+        ("ge", True): _("Your %(label)s, %(answer)s, is %(value)s or more"),
+        ("ge", False): _("Your %(label)s, %(answer)s, is below %(value)s"),
+        ("lt", True): _("Your %(label)s, %(answer)s, is below %(value)s"),
+        ("lt", False): _("Your %(label)s, %(answer)s, is not below %(value)s"),
+        ("le", True): _("Your %(label)s, %(answer)s, is %(value)s or less"),
+        ("le", False): _("Your %(label)s, %(answer)s, is above %(value)s"),
+        ("between", True): _("Your %(label)s, %(answer)s, is between %(low)s and %(high)s"),
+        ("between", False): _("Your %(label)s, %(answer)s, is not between %(low)s and %(high)s"),
+        ("eq", True): _("Your %(label)s is %(answer)s"),
+        ("eq", False): _("Your %(label)s is %(answer)s, not %(value)s"),
+        ("ne", True): _("Your %(label)s is %(answer)s"),
+        ("ne", False): _("Your %(label)s is %(answer)s"),
+        ("in", True): _("Your %(label)s is %(answer)s"),
+        ("in", False): _("Your %(label)s is %(answer)s, not one of %(value)s"),
+    }
+    return templates[(fact.op, bool(fact.result))] % params
+
+
+def criterion_explanation(result: CriterionResult) -> str:
+    """What this criterion means for the patient, naming the answers that decided it."""
+    exclusion = result.spec.kind == EXCLUSION
+    if result.spec.rule is None:
+        return _("The study team will check this with you.")
+    if result.outcome == MET:
+        lead = _("This rules you out") if exclusion else _("You meet this")
+    elif result.outcome == NOT_MET:
+        lead = _("This does not rule you out") if exclusion else _("You do not meet this")
+    else:
+        lead = _("We cannot tell yet")
+    return " ".join([f"{lead}."] + [f"{fact_sentence(fact)}." for fact in result.facts])
+
+
+def evaluation_snapshot(*, nct_id: str, evaluation: Evaluation) -> dict[str, Any]:
+    """The evaluation snapshot (the shared contract), in the active language."""
+    return {
+        "trial": nct_id,
+        "verdict": evaluation.verdict,
+        "score": evaluation.score,
+        "criteria": [
+            {
+                "kind": result.spec.kind,
+                "number": result.spec.number,
+                "text": result.spec.text,
+                "outcome": result.outcome,
+                "explanation": criterion_explanation(result),
+                "verify": result.spec.verify,
+            }
+            for result in evaluation.results
+        ],
+    }

@@ -1,0 +1,650 @@
+"""The question bank: every question the portal can ask a patient, by key.
+
+The keys, types, units and ranges of the reference trial's questions are a public
+contract (`/work/shared/trials/NCT04356287.md`): the questionnaire's form fields, the
+stored answers, the API and `manage.py screen` all use them.
+
+Answers are plain JSON values keyed by question; missing or None means "I don't know".
+`answers_validate` is the one gate every answer set passes before it is evaluated
+or stored.
+
+Design notes
+* ``ask_if`` is a rule in the criteria's own language (see `screening.eligibility`).
+  A question is asked unless its ``ask_if`` is *known* to be false, so an unanswered
+  earlier question never hides a later one. Skip logic only hides a question when no
+  criterion can depend on it then: ``willing_contraception`` is skipped for a patient
+  who is pregnant, because "pregnant or not willing to use contraception" is already
+  met. ``pregnant`` is asked of everyone (the help says to answer No when pregnancy is
+  impossible), since hiding it from men would leave that exclusion unknown.
+* ``healthy_volunteer`` serves the basic rule of trials that do not accept healthy
+  volunteers (ClinicalTrials.gov ``healthyVolunteers: false``): "Are you applying as a
+  healthy volunteer, without the illness this study is about?" A Yes excludes.
+* ``sex`` is the sex the study's listing restricts on (female / male), with "other"
+  for patients to whom neither applies; see `screening.selectors` for how the basic
+  rule treats it.
+* ``bmi`` is derived from height and weight, never asked (`eligibility.DERIVED`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from screening.eligibility import DERIVED, Rule, rule_test
+
+BOOLEAN = "boolean"
+INTEGER = "integer"
+NUMBER = "number"
+CHOICE = "choice"
+MULTI = "multi"
+DATE = "date"
+TYPES = (BOOLEAN, INTEGER, NUMBER, CHOICE, MULTI, DATE)
+
+# The questionnaire's steps, in the order a patient meets them.
+STEPS: tuple[tuple[str, Promise], ...] = (
+    ("about_you", _("About you")),
+    ("diagnosis", _("Your diagnosis")),
+    ("tests", _("Your test results")),
+    ("organs", _("Your lungs, heart and kidneys")),
+    ("treatments", _("Your treatments")),
+    ("other_health", _("Other health matters")),
+)
+STEP_ORDER = {key: index for index, (key, _label) in enumerate(STEPS)}
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the bank.
+
+    `text` is the question as the patient reads it, `help` explains the term and where
+    to find the value, `label` names the answer inside a sentence ("your skin score").
+    `clinical` questions get an explicit "I don't know" choice in the form; every answer
+    may be unknown all the same. `choices` are (value, label) pairs for choice/multi.
+    """
+
+    key: str
+    type: str
+    text: Promise
+    help: Promise | str = ""
+    unit: Promise | str = ""
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[tuple[str, Promise], ...] = ()
+    ask_if: Rule | None = None
+    step: str = "about_you"
+    clinical: bool = False
+    label: Promise | str = field(default="")
+
+    def asked(self, answers: Mapping[str, Any]) -> bool:
+        """Whether to ask, given answers so far: unless `ask_if` is known to be false."""
+        if self.ask_if is None:
+            return True
+        truth, _facts = rule_test(self.ask_if, answers)
+        return truth is not False
+
+
+def _q(key: str, type_: str, step: str, text: Promise, **extra: Any) -> Question:
+    return Question(key=key, type=type_, step=step, text=text, **extra)
+
+
+YES_NO_HELP_NOT_APPLICABLE = _("If this does not apply to you, answer Yes.")
+
+_BANK: tuple[Question, ...] = (
+    # About you
+    _q(
+        "age",
+        INTEGER,
+        "about_you",
+        _("How old are you?"),
+        unit=_("years"),
+        min=0,
+        max=120,
+        label=_("age"),
+        help=_("Your age in full years."),
+    ),
+    _q(
+        "sex",
+        CHOICE,
+        "about_you",
+        _("What is your sex?"),
+        label=_("sex"),
+        choices=(("female", _("Female")), ("male", _("Male")), ("other", _("Other"))),
+        help=_(
+            "Some studies are open to one sex only, for medical reasons. The study "
+            "team can talk this through with you."
+        ),
+    ),
+    _q(
+        "healthy_volunteer",
+        BOOLEAN,
+        "about_you",
+        _("Are you applying as a healthy volunteer, without the illness this study is about?"),
+        label=_("healthy volunteer"),
+        help=_("Answer No if you have the illness the study is about."),
+    ),
+    _q(
+        "height_cm",
+        NUMBER,
+        "about_you",
+        _("How tall are you?"),
+        unit=_("cm"),
+        min=50,
+        max=250,
+        label=_("height"),
+        help=_("In centimetres. 5 feet 6 inches is about 168 cm."),
+    ),
+    _q(
+        "weight_kg",
+        NUMBER,
+        "about_you",
+        _("How much do you weigh?"),
+        unit=_("kg"),
+        min=20,
+        max=350,
+        label=_("weight"),
+        help=_("In kilograms. 150 pounds is about 68 kg."),
+    ),
+    _q(
+        "pregnant",
+        BOOLEAN,
+        "about_you",
+        _("Are you pregnant?"),
+        label=_("pregnancy"),
+        help=_("If you cannot become pregnant, answer No."),
+    ),
+    _q(
+        "willing_contraception",
+        BOOLEAN,
+        "about_you",
+        _("Would you be willing to use reliable birth control during the study?"),
+        label=_("birth control"),
+        ask_if={"q": "pregnant", "op": "ne", "value": True},
+        help=YES_NO_HELP_NOT_APPLICABLE,
+    ),
+    # Diagnosis
+    _q(
+        "ssc_diagnosis",
+        BOOLEAN,
+        "diagnosis",
+        _("Has a doctor told you that you have systemic sclerosis (scleroderma)?"),
+        label=_("diagnosis"),
+        clinical=True,
+        help=_(
+            "Systemic sclerosis, also called scleroderma, makes the skin and sometimes "
+            "inner organs hard and thick. Your rheumatologist can confirm it."
+        ),
+    ),
+    _q(
+        "disease_duration_years",
+        NUMBER,
+        "diagnosis",
+        _("How many years ago did your first symptom other than Raynaud's start?"),
+        unit=_("years"),
+        min=0,
+        max=80,
+        clinical=True,
+        label=_("illness duration"),
+        help=_(
+            "Count from the first sign that was not Raynaud's (fingers turning white or "
+            "blue in the cold), for example puffy fingers or skin thickening. "
+            "Half a year is 0.5."
+        ),
+    ),
+    _q(
+        "mrss",
+        INTEGER,
+        "diagnosis",
+        _("Your skin score (modified Rodnan skin score, 0–51)"),
+        min=0,
+        max=51,
+        clinical=True,
+        label=_("skin score"),
+        help=_(
+            "Your doctor measures how thick your skin is at 17 places on your body and "
+            "adds it up, from 0 to 51. It is often written as “mRSS” in your clinic "
+            "letters."
+        ),
+    ),
+    # Test results
+    _q(
+        "esr_mm_h",
+        NUMBER,
+        "tests",
+        _("Your sedimentation rate (ESR)"),
+        unit=_("mm/h"),
+        min=0,
+        max=200,
+        clinical=True,
+        label=_("sedimentation rate (ESR)"),
+        help=_("A blood test for inflammation, on your blood test report as “ESR” or “sed rate”."),
+    ),
+    _q(
+        "hemoglobin_g_dl",
+        NUMBER,
+        "tests",
+        _("Your haemoglobin"),
+        unit=_("g/dL"),
+        min=2,
+        max=25,
+        clinical=True,
+        label=_("haemoglobin"),
+        help=_(
+            "On your blood count report as “Hb” or “HGB”. If it is given in g/L, divide "
+            "by 10 (120 g/L is 12 g/dL)."
+        ),
+    ),
+    _q(
+        "neutrophils_10e9_l",
+        NUMBER,
+        "tests",
+        _("Your neutrophil count"),
+        unit=_("×10⁹/L"),
+        min=0,
+        max=100,
+        clinical=True,
+        label=_("neutrophil count"),
+        help=_(
+            "A type of white blood cell, on your blood count report as “neutrophils” or “NEUT”."
+        ),
+    ),
+    _q(
+        "platelets_10e9_l",
+        NUMBER,
+        "tests",
+        _("Your platelet count"),
+        unit=_("×10⁹/L"),
+        min=0,
+        max=2000,
+        clinical=True,
+        label=_("platelet count"),
+        help=_("On your blood count report as “platelets” or “PLT”."),
+    ),
+    _q(
+        "cd4_10e6_l",
+        NUMBER,
+        "tests",
+        _("Your CD4 count"),
+        unit=_("×10⁶/L"),
+        min=0,
+        max=5000,
+        clinical=True,
+        label=_("CD4 count"),
+        help=_(
+            "A special blood test of one kind of immune cell (CD4+ T cells). Most "
+            "people have not had it: answer “I don't know”."
+        ),
+    ),
+    _q(
+        "ast_alt_x_uln",
+        NUMBER,
+        "tests",
+        _("Your highest liver test (AST or ALT), as a multiple of the upper normal limit"),
+        unit=_("× upper limit"),
+        min=0,
+        max=100,
+        clinical=True,
+        label=_("liver test"),
+        help=_(
+            "Take the higher of AST and ALT on your blood test report and divide it by "
+            "the top of its normal range. A result of 90 with a normal range up to 45 "
+            "is 2."
+        ),
+    ),
+    _q(
+        "gfr_ml_min",
+        NUMBER,
+        "tests",
+        _("Your kidney filtration rate (GFR)"),
+        unit=_("mL/min"),
+        min=0,
+        max=200,
+        clinical=True,
+        label=_("kidney filtration rate (GFR)"),
+        help=_(
+            "How well your kidneys clean the blood, on your blood test report as “eGFR” or “GFR”."
+        ),
+    ),
+    # Lungs, heart and kidneys
+    _q(
+        "fvc_pct_predicted",
+        NUMBER,
+        "organs",
+        _("Your lung volume (FVC, % predicted)"),
+        unit=_("%"),
+        min=5,
+        max=200,
+        clinical=True,
+        label=_("lung volume (FVC)"),
+        help=_(
+            "How much air you can blow out, compared with people like you. On your lung "
+            "function test report as “FVC % predicted” or “FVC %pred”."
+        ),
+    ),
+    _q(
+        "dlco_pct_predicted",
+        NUMBER,
+        "organs",
+        _("Your lung gas transfer (DLCO, % predicted)"),
+        unit=_("%"),
+        min=5,
+        max=200,
+        clinical=True,
+        label=_("lung gas transfer (DLCO)"),
+        help=_(
+            "How well your lungs pass oxygen into the blood. On your lung function test "
+            "report as “DLCO % predicted”; use the value corrected for haemoglobin if "
+            "there is one."
+        ),
+    ),
+    _q(
+        "ild_on_imaging",
+        BOOLEAN,
+        "organs",
+        _("Has a chest X-ray or CT scan shown lung scarring (interstitial lung disease)?"),
+        label=_("lung scarring on a scan"),
+        clinical=True,
+        help=_(
+            "Your doctor may call it “ILD”, “lung fibrosis” or “interstitial lung "
+            "disease”. It is written on the report of your chest X-ray or "
+            "high-resolution CT scan."
+        ),
+    ),
+    _q(
+        "past_renal_crisis",
+        BOOLEAN,
+        "organs",
+        _("Have you ever had a scleroderma renal crisis?"),
+        label=_("renal crisis"),
+        clinical=True,
+        help=_(
+            "A sudden kidney problem of scleroderma, usually with very high blood "
+            "pressure, often treated in hospital."
+        ),
+    ),
+    _q(
+        "cardiac_involvement",
+        BOOLEAN,
+        "organs",
+        _("Has scleroderma affected your heart?"),
+        label=_("heart involvement"),
+        clinical=True,
+        help=_(
+            "For example heart failure that got better with treatment, repeated "
+            "episodes of a fast or irregular heartbeat (atrial fibrillation or flutter), "
+            "a heart block (2nd or 3rd degree), or a small to moderate amount of fluid "
+            "around the heart. Your cardiologist's letters will say."
+        ),
+    ),
+    _q(
+        "lvef_pct",
+        NUMBER,
+        "organs",
+        _("Your heart pumping strength (ejection fraction, LVEF)"),
+        unit=_("%"),
+        min=5,
+        max=90,
+        clinical=True,
+        label=_("heart pumping strength (LVEF)"),
+        help=_("On your heart ultrasound (echocardiogram) report as “EF” or “LVEF”."),
+    ),
+    _q(
+        "spap_mmhg",
+        NUMBER,
+        "organs",
+        _("Your lung artery pressure on a heart ultrasound (sPAP)"),
+        unit=_("mmHg"),
+        min=0,
+        max=150,
+        clinical=True,
+        label=_("lung artery pressure on ultrasound (sPAP)"),
+        help=_("On your echocardiogram report as “sPAP”, “PASP” or “RVSP”, measured at rest."),
+    ),
+    _q(
+        "mpap_mmhg",
+        NUMBER,
+        "organs",
+        _("Your mean lung artery pressure from a right heart catheter (mPAP)"),
+        unit=_("mmHg"),
+        min=0,
+        max=100,
+        clinical=True,
+        label=_("mean lung artery pressure (mPAP)"),
+        help=_(
+            "Only if you have had a right heart catheterisation: the report gives “mPAP”. "
+            "Otherwise answer “I don't know”."
+        ),
+    ),
+    # Treatments
+    _q(
+        "inadequate_response_3_months",
+        BOOLEAN,
+        "treatments",
+        _(
+            "Have you taken methotrexate and/or mycophenolate for at least 3 months without "
+            "enough improvement?"
+        ),
+        label=_("response to standard treatment"),
+        clinical=True,
+        help=_(
+            "Mycophenolate is also sold as CellCept or Myfortic. You and your doctor "
+            "judge whether it helped enough."
+        ),
+    ),
+    _q(
+        "stopped_standard_therapy_adverse_events",
+        BOOLEAN,
+        "treatments",
+        _("Did you have to stop methotrexate or mycophenolate because of side effects?"),
+        label=_("side effects of standard treatment"),
+        clinical=True,
+    ),
+    _q(
+        "hsct_ineligible_or_unwilling",
+        BOOLEAN,
+        "treatments",
+        _(
+            "Are you unable to have, or do you not want, a stem cell transplant using your "
+            "own cells?"
+        ),
+        label=_("stem cell transplant"),
+        clinical=True,
+        help=_(
+            "An autologous haematopoietic stem cell transplant uses your own blood stem "
+            "cells after strong chemotherapy. Answer Yes if your doctors said you "
+            "cannot have one, or if you do not want one."
+        ),
+    ),
+    _q(
+        "in_other_drug_trial",
+        BOOLEAN,
+        "treatments",
+        _("Are you taking part in another study of a medicine that is not yet approved?"),
+        label=_("another drug study"),
+    ),
+    _q(
+        "poor_compliance_history",
+        BOOLEAN,
+        "treatments",
+        _(
+            "Have you often found it hard to take treatments as prescribed or keep medical "
+            "appointments?"
+        ),
+        label=_("keeping to treatment"),
+        help=_("Studies need regular visits. An honest answer helps the team support you."),
+    ),
+    # Other health matters
+    _q(
+        "cancer_or_myelodysplasia",
+        BOOLEAN,
+        "other_health",
+        _("Do you currently have cancer or myelodysplasia?"),
+        label=_("cancer"),
+        clinical=True,
+        help=_("Myelodysplasia is a disease of the bone marrow, where blood is made."),
+    ),
+    _q(
+        "uncontrolled_hypertension",
+        BOOLEAN,
+        "other_health",
+        _("Is your blood pressure high even with treatment (uncontrolled high blood pressure)?"),
+        label=_("blood pressure"),
+        clinical=True,
+    ),
+    _q(
+        "uncontrolled_infection",
+        BOOLEAN,
+        "other_health",
+        _(
+            "Do you have an infection that is not under control, or HIV, HTLV-1/2, "
+            "hepatitis B or hepatitis C?"
+        ),
+        label=_("infection"),
+        clinical=True,
+        help=_(
+            "Hepatitis B counts if your blood test is positive for the surface antigen (HBsAg)."
+        ),
+    ),
+    _q(
+        "severe_psychiatric_disorder",
+        BOOLEAN,
+        "other_health",
+        _("Do you have a severe mental health condition?"),
+        label=_("mental health"),
+        clinical=True,
+        help=_(
+            "For example one that has needed a hospital stay recently. The study team "
+            "will talk it through with you in confidence."
+        ),
+    ),
+    _q(
+        "can_give_consent",
+        BOOLEAN,
+        "other_health",
+        _("Are you able to decide for yourself whether to take part, and sign the consent form?"),
+        label=_("consent"),
+        help=_("Answer No if someone else makes medical decisions for you."),
+    ),
+)
+
+QUESTIONS: dict[str, Question] = {q.key: q for q in _BANK}
+
+# Names of derived values in sentences; they are computed, never asked.
+DERIVED_LABELS: dict[str, Promise] = {"bmi": _("body mass index (BMI)")}
+
+
+class AnswersInvalid(ValidationError):
+    """An answer set was refused; `message_dict` maps every offending key to why."""
+
+
+def _coerce(question: Question, value: Any, *, from_form: bool) -> Any:
+    """The answer as stored, or raise ValueError with a patient-readable reason."""
+    if question.type == BOOLEAN:
+        if from_form and isinstance(value, str) and value in ("true", "false"):
+            return value == "true"
+        if isinstance(value, bool):
+            return value
+        raise ValueError(_("must be true or false (or null for “I don't know”)"))
+    if question.type in (INTEGER, NUMBER):
+        number = _number(value, from_form=from_form)
+        if question.type == INTEGER:
+            if number != int(number):
+                raise ValueError(_("must be a whole number"))
+            number = int(number)
+        if (question.min is not None and number < question.min) or (
+            question.max is not None and number > question.max
+        ):
+            raise ValueError(
+                _("must be between %(min)s and %(max)s")
+                % {"min": _plain(question.min), "max": _plain(question.max)}
+            )
+        return number
+    if question.type == CHOICE:
+        allowed = [choice for choice, _label in question.choices]
+        if not isinstance(value, str) or value not in allowed:
+            raise ValueError(_("must be one of: %(choices)s") % {"choices": ", ".join(allowed)})
+        return value
+    if question.type == MULTI:
+        allowed = [choice for choice, _label in question.choices]
+        if not isinstance(value, list | tuple) or any(v not in allowed for v in value):
+            raise ValueError(_("must be a list of: %(choices)s") % {"choices": ", ".join(allowed)})
+        return sorted(set(value), key=allowed.index)
+    if question.type == DATE:
+        try:
+            return date.fromisoformat(value).isoformat()
+        except (TypeError, ValueError):
+            raise ValueError(_("must be a date written YYYY-MM-DD")) from None
+    raise ValueError(f"question type {question.type!r} is not known")
+
+
+def _number(value: Any, *, from_form: bool) -> float | int:
+    if from_form and isinstance(value, str):
+        try:
+            value = Decimal(value.strip())
+        except ArithmeticError:
+            raise ValueError(_("must be a number")) from None
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError(_("must be a number"))
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(_("must be a number"))
+    return value
+
+
+def _plain(number: float | None) -> str:
+    if number is None:
+        return ""
+    return str(int(number)) if number == int(number) else str(number)
+
+
+def answers_validate(raw: Mapping[str, Any], *, from_form: bool = False) -> dict[str, Any]:
+    """Check and coerce a raw answer set; raise `AnswersInvalid` naming every bad key.
+
+    JSON values by default: booleans must be true/false, numbers must be numbers (a whole
+    float such as 40.0 is fine for an integer), choices strings. With ``from_form=True``
+    form strings are parsed too: "" means "I don't know", "true"/"false" are booleans,
+    "12.5" a number. None or a missing key always means "I don't know" and is kept as
+    None. Keys no question has (derived values such as "bmi" included) are refused.
+    """
+    if not isinstance(raw, Mapping):
+        raise AnswersInvalid(_("The answers must be an object of question keys and values."))
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    for key, value in raw.items():
+        question = QUESTIONS.get(key)
+        if question is None:
+            if key in DERIVED:
+                errors[key] = str(_("is computed from other answers; do not send it"))
+            else:
+                errors[key] = str(_("is not a question of this portal"))
+            continue
+        if value is None or (from_form and value == ""):
+            clean[key] = None
+            continue
+        try:
+            clean[key] = _coerce(question, value, from_form=from_form)
+        except ValueError as error:
+            errors[key] = _("%(reason)s, not %(value)s") % {
+                "reason": error,
+                "value": json.dumps(value, default=str),
+            }
+    if errors:
+        raise AnswersInvalid({key: [f"{key}: {reason}"] for key, reason in errors.items()})
+    return clean
+
+
+def question_label(key: str) -> str:
+    """The answer's name inside a sentence, for questions and derived values alike."""
+    if key in DERIVED_LABELS:
+        return str(DERIVED_LABELS[key])
+    question = QUESTIONS.get(key)
+    return str(question.label or question.text) if question else key

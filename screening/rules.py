@@ -1,0 +1,142 @@
+"""The rule schema, and the check that refuses a malformed rule before it is stored.
+
+A rule is ``{"all": [rule, ...]}``, ``{"any": [rule, ...]}``, ``{"not": rule}`` or a
+comparison ``{"q": key, "op": op, "value": value}``. The JSON schema checks the shape;
+code then checks what a schema cannot: that the key names a question or a derived value
+and that the operator and value suit that question's type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from screening.eligibility import DERIVED
+from screening.questions import BOOLEAN, CHOICE, DATE, INTEGER, MULTI, NUMBER, QUESTIONS
+
+OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "between", "in")
+
+_GROUP = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/rule"}}
+
+# One branch per node kind, chosen by the key the node carries, so that an error names
+# the branch the author meant rather than "not valid under any of the given schemas".
+RULE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$ref": "#/$defs/rule",
+    "$defs": {
+        "rule": {
+            "type": "object",
+            "if": {"required": ["all"]},
+            "then": {"properties": {"all": _GROUP}, "additionalProperties": False},
+            "else": {
+                "if": {"required": ["any"]},
+                "then": {"properties": {"any": _GROUP}, "additionalProperties": False},
+                "else": {
+                    "if": {"required": ["not"]},
+                    "then": {
+                        "properties": {"not": {"$ref": "#/$defs/rule"}},
+                        "additionalProperties": False,
+                    },
+                    "else": {
+                        "properties": {
+                            "q": {"type": "string", "minLength": 1},
+                            "op": {"enum": list(OPERATORS)},
+                            "value": {},
+                        },
+                        "required": ["q", "op", "value"],
+                        "additionalProperties": False,
+                    },
+                },
+            },
+        }
+    },
+}
+_VALIDATOR = Draft202012Validator(RULE_SCHEMA)
+
+# Operators each question type supports; derived values are numbers.
+_OPS_BY_TYPE = {
+    BOOLEAN: {"eq", "ne"},
+    INTEGER: set(OPERATORS),
+    NUMBER: set(OPERATORS),
+    DATE: {"eq", "ne", "lt", "le", "gt", "ge", "between", "in"},
+    CHOICE: {"eq", "ne", "in"},
+    MULTI: {"eq", "ne", "in"},
+}
+
+
+class RuleInvalid(ValueError):
+    """A rule was refused; `reason` says where and why, in words an editor can act on."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def rule_validate(rule: Any) -> None:
+    """Raise `RuleInvalid` with a clear reason unless `rule` is a well-formed rule."""
+    error = best_match(_VALIDATOR.iter_errors(rule))
+    if error is not None:
+        where = _path(error.absolute_path)
+        raise RuleInvalid(f"{where}: {error.message}")
+    _check_node(rule, "rule")
+
+
+def _path(parts: Any) -> str:
+    text = "rule"
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def _check_node(node: dict[str, Any], where: str) -> None:
+    for group in ("all", "any"):
+        if group in node:
+            for index, part in enumerate(node[group]):
+                _check_node(part, f"{where}.{group}[{index}]")
+            return
+    if "not" in node:
+        _check_node(node["not"], f"{where}.not")
+        return
+    _check_comparison(node, where)
+
+
+def _check_comparison(node: dict[str, Any], where: str) -> None:
+    key, op, value = node["q"], node["op"], node["value"]
+    if key in DERIVED:
+        type_, choices = NUMBER, ()
+    elif key in QUESTIONS:
+        type_, choices = QUESTIONS[key].type, QUESTIONS[key].choices
+    else:
+        raise RuleInvalid(f"{where}: {key!r} is not a question or a derived value")
+    if op not in _OPS_BY_TYPE[type_]:
+        raise RuleInvalid(f"{where}: operator {op!r} does not apply to {type_} question {key!r}")
+
+    def fits(item: Any) -> bool:
+        if type_ == BOOLEAN:
+            return isinstance(item, bool)
+        if type_ in (INTEGER, NUMBER):
+            return isinstance(item, int | float) and not isinstance(item, bool)
+        if type_ == DATE:
+            return isinstance(item, str) and len(item) == 10
+        return item in [choice for choice, _label in choices]
+
+    expected = {
+        BOOLEAN: "true or false",
+        INTEGER: "a number",
+        NUMBER: "a number",
+        DATE: "a date YYYY-MM-DD",
+        CHOICE: "one of " + ", ".join(c for c, _l in choices),
+        MULTI: "one of " + ", ".join(c for c, _l in choices),
+    }[type_]
+    if op == "between":
+        if not (isinstance(value, list) and len(value) == 2 and all(map(fits, value))):
+            raise RuleInvalid(f"{where}: 'between' needs [low, high], each {expected}")
+        if value[0] > value[1]:
+            raise RuleInvalid(f"{where}: 'between' needs low <= high, got {value}")
+    elif op == "in":
+        if not (isinstance(value, list) and value and all(map(fits, value))):
+            raise RuleInvalid(f"{where}: 'in' needs a non-empty list, each {expected}")
+    elif not fits(value):
+        raise RuleInvalid(f"{where}: value for {key!r} must be {expected}, got {value!r}")

@@ -1,0 +1,183 @@
+"""Reads for screening: a trial's criteria, its questions, and an evaluation.
+
+How the basic rules combine with a trial's encoded criteria
+-----------------------------------------------------------
+Every trial gets basic rules from its listing (sex, minimum/maximum age, healthy
+volunteers), computed here at evaluation time and listed first, so every imported trial
+can be pre-screened on them. When the trial also has encoded criteria (stored Criterion
+rows, or a code encoding in `screening.reference`), those are its published criteria
+and they come first in authority:
+
+* a basic rule is dropped when an encoded criterion already reads the same question
+  (NCT04356287's exclusion 1 tests `age`, so there is no separate age rule);
+* the healthy-volunteer rule is dropped when the trial has encoded inclusion criteria,
+  because they define who the study is for.
+
+So the reference trial lists exactly its 4 + 13 published criteria. A trial without
+encoded criteria lists its basics and then one item, "the trial's other published
+criteria", that only the study team can check: its outcome is always unknown, so such a
+trial is never "likely eligible" on its basics alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from screening.eligibility import (
+    EXCLUSION,
+    INCLUSION,
+    CriterionSpec,
+    evaluate,
+    keys_asked,
+    rule_keys,
+)
+from screening.explain import evaluation_snapshot, number_text
+from screening.questions import QUESTIONS, STEP_ORDER, Question, answers_validate
+from screening.reference import ENCODED
+from trials.models import Sex, Trial
+
+_BANK_ORDER = {key: index for index, key in enumerate(QUESTIONS)}
+
+
+def trial_encoded_criteria(*, trial: Trial) -> list[CriterionSpec]:
+    """The trial's own published criteria: stored rows, else its code encoding, else none."""
+    stored = [
+        CriterionSpec(kind=c.kind, number=c.number, text=c.text, rule=c.rule, verify=c.verify_note)
+        for c in trial.criteria.all()
+    ]
+    if stored:
+        return stored
+    return [
+        CriterionSpec(kind=kind, number=number, text=text, rule=rule, verify=verify)
+        for kind, number, text, rule, verify in ENCODED.get(trial.nct_id, [])
+    ]
+
+
+def trial_basic_criteria(
+    *, trial: Trial, encoded: list[CriterionSpec] | None = None
+) -> list[CriterionSpec]:
+    """Rules from the trial's listing that its encoded criteria do not already cover."""
+    encoded = trial_encoded_criteria(trial=trial) if encoded is None else encoded
+    covered = set().union(*(rule_keys(spec.rule) for spec in encoded))
+    basics: list[CriterionSpec] = []
+
+    if trial.sex in (Sex.FEMALE, Sex.MALE) and "sex" not in covered:
+        female = trial.sex == Sex.FEMALE
+        basics.append(
+            CriterionSpec(
+                kind=INCLUSION,
+                number="sex",
+                text=_("Open to women only") if female else _("Open to men only"),
+                # "ne" rather than "eq": a patient who answers "other" is not turned away
+                # by the pre-screen; the study team talks it through.
+                rule={"q": "sex", "op": "ne", "value": "male" if female else "female"},
+                verify=_("Sex as the study defines it."),
+                basic=True,
+            )
+        )
+
+    low, high = trial.minimum_age, trial.maximum_age
+    if (low is not None or high is not None) and "age" not in covered:
+        # Ages are answered in whole years: a minimum of 6 months lets a 0-year-old through
+        # to the study team, who check the exact age.
+        parts = []
+        if low is not None:
+            parts.append({"q": "age", "op": "ge", "value": math.floor(low)})
+        if high is not None:
+            parts.append({"q": "age", "op": "le", "value": high})
+        if low is not None and high is not None:
+            text = _("Aged %(low)s to %(high)s years") % {
+                "low": number_text(low),
+                "high": number_text(high),
+            }
+        elif low is not None:
+            text = _("Aged %(low)s years or older") % {"low": number_text(low)}
+        else:
+            text = _("Aged %(high)s years or younger") % {"high": number_text(high)}
+        basics.append(
+            CriterionSpec(
+                kind=INCLUSION,
+                number="age",
+                text=text,
+                rule=parts[0] if len(parts) == 1 else {"all": parts},
+                verify="" if low is None or low.is_integer() else _("Exact age."),
+                basic=True,
+            )
+        )
+
+    has_inclusions = any(spec.kind == INCLUSION for spec in encoded)
+    if (
+        trial.healthy_volunteers is False
+        and not has_inclusions
+        and "healthy_volunteer" not in covered
+    ):
+        basics.append(
+            CriterionSpec(
+                kind=EXCLUSION,
+                number="healthy_volunteers",
+                text=_("The study does not accept healthy volunteers"),
+                rule={"q": "healthy_volunteer", "op": "eq", "value": True},
+                basic=True,
+            )
+        )
+    return basics
+
+
+def trial_criteria(*, trial: Trial) -> list[CriterionSpec]:
+    """Everything a patient is screened on for this trial, in the order shown.
+
+    Basics first, then the published criteria (inclusions, then exclusions). For a trial
+    without encoded criteria, a last item stands for the published criteria that only the
+    study team can check.
+    """
+    encoded = trial_encoded_criteria(trial=trial)
+    specs = trial_basic_criteria(trial=trial, encoded=encoded) + encoded
+    if not encoded and trial.eligibility_criteria.strip():
+        specs.append(
+            CriterionSpec(
+                kind=INCLUSION,
+                number="published",
+                text=_("The trial's other published eligibility criteria"),
+                rule=None,
+                verify=_("All published eligibility criteria: to be checked by the study team."),
+                basic=True,
+            )
+        )
+    return specs
+
+
+def questions_for(keys: set[str]) -> list[Question]:
+    """The questions that `keys` need (derived values via their inputs, and whatever
+    their `ask_if` reads), in step order."""
+    needed = keys_asked(keys)
+    pending = list(needed)
+    while pending:
+        ask_if = QUESTIONS[pending.pop()].ask_if
+        for key in keys_asked(rule_keys(ask_if)) - needed:
+            needed.add(key)
+            pending.append(key)
+    return sorted(
+        (QUESTIONS[key] for key in needed),
+        key=lambda q: (STEP_ORDER[q.step], _BANK_ORDER[q.key]),
+    )
+
+
+def trial_questions(*, trial: Trial) -> list[Question]:
+    """Only the questions this trial's criteria need, in step order."""
+    keys = set().union(*(rule_keys(spec.rule) for spec in trial_criteria(trial=trial)))
+    return questions_for(keys)
+
+
+def trial_evaluate(*, trial: Trial, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The evaluation snapshot (shared contract) of `answers` against the trial.
+
+    The answers pass `answers_validate` first: raises `AnswersInvalid` naming every bad
+    key. Explanations are in the active language.
+    """
+    clean = answers_validate(answers)
+    evaluation = evaluate(trial_criteria(trial=trial), clean)
+    return evaluation_snapshot(nct_id=trial.nct_id, evaluation=evaluation)
