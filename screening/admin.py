@@ -6,6 +6,14 @@ from screening.models import Criterion
 from screening.selectors import trial_questions
 
 
+class CriterionInline(admin.StackedInline):
+    """For the trial admin: its criteria, each rule validated on save by Criterion.clean()."""
+
+    model = Criterion
+    extra = 0
+    fields = ["kind", "number", "position", "text", "rule", "verify_note"]
+
+
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
     """Criteria by trial. The model's clean() refuses a malformed rule with the reason."""

@@ -49,7 +49,9 @@ Rule = Mapping[str, Any]
 
 def _bmi(values: Mapping[str, Any]) -> float:
     metres = values["height_cm"] / 100
-    return float(values["weight_kg"] / (metres * metres))
+    # Rounded so that float noise never decides a boundary: 46.08 kg at 160 cm is a BMI
+    # of exactly 18, which unrounded floats make 17.999999999999996.
+    return round(values["weight_kg"] / (metres * metres), 6)
 
 
 # Values computed from answers, never asked: key -> (the answers it needs, how).
@@ -165,7 +167,9 @@ def rule_test(rule: Rule, values: Mapping[str, Any]) -> tuple[Truth, tuple[Fact,
     return truth, (Fact(rule["q"], rule["op"], rule["value"], answer, truth),)
 
 
-def _combine(parts: Sequence[tuple[Truth, tuple[Fact, ...]]], *, decisive: bool) -> tuple:
+def _combine(
+    parts: Sequence[tuple[Truth, tuple[Fact, ...]]], *, decisive: bool
+) -> tuple[Truth, tuple[Fact, ...]]:
     """Kleene all (decisive=False) or any (decisive=True) over tested parts.
 
     One part equal to `decisive` settles the whole. Without one, an unknown part keeps

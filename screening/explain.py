@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from screening.eligibility import (
     EXCLUSION,
@@ -23,12 +24,17 @@ from screening.questions import BOOLEAN, QUESTIONS, question_label
 
 
 def number_text(value: Any) -> str:
-    """18.0 -> "18", 17.456 -> "17.46": what a person would write."""
+    """18.0 -> "18", 17.456 -> "17.46", 17.9996 -> "17.9996": what a person would write,
+    never rounded onto a whole number it is not."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     if float(value).is_integer():
         return str(int(value))
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    if "." not in text:
+        # 17.9996 must not read "18" beside a threshold of 18.
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text
 
 
 def _answer_text(key: str, answer: Any) -> str:
@@ -43,6 +49,29 @@ def _answer_text(key: str, answer: Any) -> str:
     if not unit:
         return text
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+# One sentence per operator and result; only the one needed is translated.
+_TEMPLATES = {
+    ("gt", True): gettext_lazy("Your %(label)s, %(answer)s, is above %(value)s"),
+    ("gt", False): gettext_lazy("Your %(label)s, %(answer)s, is not above %(value)s"),
+    ("ge", True): gettext_lazy("Your %(label)s, %(answer)s, is %(value)s or more"),
+    ("ge", False): gettext_lazy("Your %(label)s, %(answer)s, is below %(value)s"),
+    ("lt", True): gettext_lazy("Your %(label)s, %(answer)s, is below %(value)s"),
+    ("lt", False): gettext_lazy("Your %(label)s, %(answer)s, is not below %(value)s"),
+    ("le", True): gettext_lazy("Your %(label)s, %(answer)s, is %(value)s or less"),
+    ("le", False): gettext_lazy("Your %(label)s, %(answer)s, is above %(value)s"),
+    ("between", True): gettext_lazy("Your %(label)s, %(answer)s, is between %(low)s and %(high)s"),
+    ("between", False): gettext_lazy(
+        "Your %(label)s, %(answer)s, is not between %(low)s and %(high)s"
+    ),
+    ("eq", True): gettext_lazy("Your %(label)s is %(answer)s"),
+    ("eq", False): gettext_lazy("Your %(label)s is %(answer)s, not %(value)s"),
+    ("ne", True): gettext_lazy("Your %(label)s is %(answer)s"),
+    ("ne", False): gettext_lazy("Your %(label)s is %(answer)s"),
+    ("in", True): gettext_lazy("Your %(label)s is %(answer)s"),
+    ("in", False): gettext_lazy("Your %(label)s is %(answer)s, not one of %(value)s"),
+}
 
 
 def fact_sentence(fact: Fact) -> str:
@@ -69,25 +98,7 @@ def fact_sentence(fact: Fact) -> str:
         params["value"] = ", ".join(_answer_text(fact.key, v) for v in value)
     else:
         params["value"] = _answer_text(fact.key, value) if question else number_text(value)
-    templates = {
-        ("gt", True): _("Your %(label)s, %(answer)s, is above %(value)s"),
-        ("gt", False): _("Your %(label)s, %(answer)s, is not above %(value)s"),
-        ("ge", True): _("Your %(label)s, %(answer)s, is %(value)s or more"),
-        ("ge", False): _("Your %(label)s, %(answer)s, is below %(value)s"),
-        ("lt", True): _("Your %(label)s, %(answer)s, is below %(value)s"),
-        ("lt", False): _("Your %(label)s, %(answer)s, is not below %(value)s"),
-        ("le", True): _("Your %(label)s, %(answer)s, is %(value)s or less"),
-        ("le", False): _("Your %(label)s, %(answer)s, is above %(value)s"),
-        ("between", True): _("Your %(label)s, %(answer)s, is between %(low)s and %(high)s"),
-        ("between", False): _("Your %(label)s, %(answer)s, is not between %(low)s and %(high)s"),
-        ("eq", True): _("Your %(label)s is %(answer)s"),
-        ("eq", False): _("Your %(label)s is %(answer)s, not %(value)s"),
-        ("ne", True): _("Your %(label)s is %(answer)s"),
-        ("ne", False): _("Your %(label)s is %(answer)s"),
-        ("in", True): _("Your %(label)s is %(answer)s"),
-        ("in", False): _("Your %(label)s is %(answer)s, not one of %(value)s"),
-    }
-    return templates[(fact.op, bool(fact.result))] % params
+    return str(_TEMPLATES[(fact.op, bool(fact.result))]) % params
 
 
 def criterion_explanation(result: CriterionResult) -> str:

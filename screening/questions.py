@@ -39,7 +39,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from screening.eligibility import DERIVED, Rule, rule_test
+from screening.eligibility import DERIVED, Rule, answers_with_derived, rule_test
 
 BOOLEAN = "boolean"
 INTEGER = "integer"
@@ -48,6 +48,9 @@ CHOICE = "choice"
 MULTI = "multi"
 DATE = "date"
 TYPES = (BOOLEAN, INTEGER, NUMBER, CHOICE, MULTI, DATE)
+
+# The form value of the "I don't know" choice (with ``from_form=True``), like "".
+DONT_KNOW = "unknown"
 
 # The questionnaire's steps, in the order a patient meets them.
 STEPS: tuple[tuple[str, Promise], ...] = (
@@ -61,7 +64,8 @@ STEPS: tuple[tuple[str, Promise], ...] = (
 STEP_ORDER = {key: index for index, (key, _label) in enumerate(STEPS)}
 
 
-@dataclass(frozen=True)
+# eq=False: questions are singletons of the bank, hashable by identity (ask_if is a dict).
+@dataclass(frozen=True, eq=False)
 class Question:
     """One question of the bank.
 
@@ -88,7 +92,7 @@ class Question:
         """Whether to ask, given answers so far: unless `ask_if` is known to be false."""
         if self.ask_if is None:
             return True
-        truth, _facts = rule_test(self.ask_if, answers)
+        truth, _facts = rule_test(self.ask_if, answers_with_derived(answers))
         return truth is not False
 
 
@@ -611,23 +615,23 @@ def answers_validate(raw: Mapping[str, Any], *, from_form: bool = False) -> dict
 
     JSON values by default: booleans must be true/false, numbers must be numbers (a whole
     float such as 40.0 is fine for an integer), choices strings. With ``from_form=True``
-    form strings are parsed too: "" means "I don't know", "true"/"false" are booleans,
-    "12.5" a number. None or a missing key always means "I don't know" and is kept as
+    form strings are parsed too: "" and DONT_KNOW mean "I don't know", "true"/"false"
+    are booleans, "12.5" a number. None or a missing key always means "I don't know" and is kept as
     None. Keys no question has (derived values such as "bmi" included) are refused.
     """
     if not isinstance(raw, Mapping):
         raise AnswersInvalid(_("The answers must be an object of question keys and values."))
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     clean: dict[str, Any] = {}
     for key, value in raw.items():
         question = QUESTIONS.get(key)
         if question is None:
             if key in DERIVED:
-                errors[key] = str(_("is computed from other answers; do not send it"))
+                errors[key] = _("is computed from other answers; do not send it")
             else:
-                errors[key] = str(_("is not a question of this portal"))
+                errors[key] = _("is not a question of this portal")
             continue
-        if value is None or (from_form and value == ""):
+        if value is None or (from_form and value in ("", DONT_KNOW)):
             clean[key] = None
             continue
         try:
@@ -638,7 +642,7 @@ def answers_validate(raw: Mapping[str, Any], *, from_form: bool = False) -> dict
                 "value": json.dumps(value, default=str),
             }
     if errors:
-        raise AnswersInvalid({key: [f"{key}: {reason}"] for key, reason in errors.items()})
+        raise AnswersInvalid({key: [reason] for key, reason in errors.items()})
     return clean
 
 

@@ -131,12 +131,14 @@ def trial_criteria(*, trial: Trial) -> list[CriterionSpec]:
     """Everything a patient is screened on for this trial, in the order shown.
 
     Basics first, then the published criteria (inclusions, then exclusions). For a trial
-    without encoded criteria, a last item stands for the published criteria that only the
-    study team can check.
+    without encoded criteria, a last item (number "published", no rule, always unknown)
+    stands for the published criteria that only the study team can check.
     """
     encoded = trial_encoded_criteria(trial=trial)
     specs = trial_basic_criteria(trial=trial, encoded=encoded) + encoded
-    if not encoded and trial.eligibility_criteria.strip():
+    # Even a trial that publishes no criteria text gets this item: with nothing encoded,
+    # nobody should read "likely eligible" from its basics alone.
+    if not encoded:
         specs.append(
             CriterionSpec(
                 kind=INCLUSION,

@@ -138,6 +138,8 @@ BOUNDARIES = [
     # BMI 18 exactly: 18 * 1.5^2 = 40.5 kg at 150 cm.
     (AGNES, {"height_cm": 150, "weight_kg": 40.5}, ("exclusion", "8"), NOT_MET),
     (AGNES, {"height_cm": 150, "weight_kg": 40.4}, ("exclusion", "8"), MET),
+    (AGNES, {"height_cm": 160, "weight_kg": 46.08}, ("exclusion", "8"), NOT_MET),
+    (AGNES, {"height_cm": 160, "weight_kg": 46.07}, ("exclusion", "8"), MET),
     (AGNES, {"height_cm": None}, ("exclusion", "8"), UNKNOWN),
     (AGNES, {"weight_kg": None}, ("exclusion", "8"), UNKNOWN),
     (AGNES, {"severe_psychiatric_disorder": True}, ("exclusion", "9"), MET),

@@ -34,9 +34,11 @@ class Command(BaseCommand):
         try:
             evaluation = trial_evaluate(trial=trial, answers=answers)
         except AnswersInvalid as error:
-            reasons = "\n".join(
-                f"  {message}" for messages in error.message_dict.values() for message in messages
-            )
+            if hasattr(error, "error_dict"):
+                lines = [f"{key}: {m}" for key, ms in error.message_dict.items() for m in ms]
+            else:
+                lines = error.messages
+            reasons = "\n".join(f"  {line}" for line in lines)
             raise CommandError(f"Answers refused:\n{reasons}") from error
         if options["format"] == "json":
             self.stdout.write(json.dumps(evaluation, ensure_ascii=False, indent=2))
