@@ -1,12 +1,12 @@
 """Shared factory-boy factories and builders of test data."""
 
-import json
-import re
 from pathlib import Path
 
 import factory
 
-from trials.models import Trial
+from trials.importers.ctgov import study_from_record
+from trials.models import Location, Official, OverallStatus, Sex, Trial
+from trials.services import condition_terms, trial_upsert
 
 CTGOV = Path(__file__).resolve().parent.parent / "data" / "ctgov"
 
@@ -17,34 +17,44 @@ class TrialFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("nct_id",)
 
     nct_id = factory.Sequence(lambda n: f"NCT9{n:07d}")
-    brief_title = factory.Sequence(lambda n: f"A study of tea, number {n}")
-    overall_status = "RECRUITING"
-    eligibility_criteria = "Inclusion Criteria:\n* Likes tea\n"
+    brief_title = factory.Sequence(lambda n: f"A study of treatment {n}")
+    overall_status = OverallStatus.RECRUITING
+    lead_sponsor = "Example University Hospital"
+    conditions = factory.LazyFunction(lambda: ["Asthma"])
+    keywords = factory.LazyFunction(list)
+    brief_summary = "This study tests a new treatment."
+    sex = Sex.ALL
+    minimum_age = 18.0
+    # Keep the denormalized search fields as trial_upsert would write them.
+    search_document = factory.LazyAttribute(
+        lambda t: "\n".join(
+            [t.brief_title, "; ".join(t.conditions), "; ".join(t.keywords), t.brief_summary]
+        )
+    )
+    condition_terms = factory.LazyAttribute(lambda t: condition_terms(t.conditions + t.keywords))
 
 
-def _years(text: str | None) -> float | None:
-    # "18 Years", "6 Months": the ages the importer maps; enough for tests.
-    if not text:
-        return None
-    amount, unit = re.match(r"(\d+(?:\.\d+)?)\s+(\w+)", text).groups()
-    per_year = {"year": 1, "month": 12, "week": 52, "day": 365}[unit.lower().rstrip("s")]
-    return float(amount) / per_year
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    trial = factory.SubFactory(TrialFactory)
+    facility = factory.Sequence(lambda n: f"Clinic {n}")
+    city = "Montreal"
+    country = "Canada"
+
+
+class OfficialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Official
+
+    trial = factory.SubFactory(TrialFactory)
+    name = factory.Sequence(lambda n: f"Dr Investigator {n}")
+    role = "PRINCIPAL_INVESTIGATOR"
 
 
 def trial_from_ctgov(nct_id: str) -> Trial:
-    """A Trial row from the recorded ClinicalTrials.gov record, with the fields screening
-    reads (so screening tests need not depend on the importer)."""
-    record = json.loads((CTGOV / f"{nct_id}.json").read_text(encoding="utf-8"))
-    protocol = record["protocolSection"]
-    eligibility = protocol["eligibilityModule"]
-    return TrialFactory(
-        nct_id=protocol["identificationModule"]["nctId"],
-        brief_title=protocol["identificationModule"]["briefTitle"],
-        overall_status=protocol["statusModule"]["overallStatus"],
-        eligibility_criteria=eligibility.get("eligibilityCriteria", ""),
-        sex=eligibility.get("sex", "ALL"),
-        minimum_age=_years(eligibility.get("minimumAge")),
-        maximum_age=_years(eligibility.get("maximumAge")),
-        healthy_volunteers=eligibility.get("healthyVolunteers"),
-        raw=record,
-    )
+    """The trial as the importer writes it from its recorded ClinicalTrials.gov record."""
+    record = (CTGOV / f"{nct_id}.json").read_text(encoding="utf-8")
+    trial, _created = trial_upsert(data=study_from_record(record))
+    return trial

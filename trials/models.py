@@ -79,6 +79,12 @@ class Trial(models.Model):
     # Whether the study team accepts pre-screening applications through the portal.
     screening_open = models.BooleanField(_("screening open"), default=True)
     raw = models.JSONField(default=dict, blank=True)
+    # Denormalized at import (trial_upsert): the text full-text search reads (title,
+    # acronym, conditions, keywords, summary) and the conditions and keywords as
+    # "|term|term|" in lower case, so that filters and "similar trials" match whole terms
+    # with one portable LIKE instead of reaching into JSON.
+    search_document = models.TextField(blank=True, editable=False)
+    condition_terms = models.TextField(blank=True, editable=False)
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -95,6 +101,46 @@ class Trial(models.Model):
     @property
     def is_open(self) -> bool:
         return self.overall_status in OPEN_STATUSES
+
+    @property
+    def age_range_text(self) -> str:
+        """Who may join by age, in words: "18 years and older", "12 to 24 years"."""
+        low, high = self.minimum_age, self.maximum_age
+        if low is None and high is None:
+            return str(_("Any age"))
+        if high is None:
+            return _("%(age)s and older") % {"age": age_in_words(low)}
+        if low is None or low == 0:
+            return _("Up to %(age)s") % {"age": age_in_words(high)}
+        return _("%(low)s to %(high)s") % {"low": age_in_words(low), "high": age_in_words(high)}
+
+    @property
+    def sex_text(self) -> str:
+        return str(
+            {Sex.ALL: _("All sexes"), Sex.FEMALE: _("Women only"), Sex.MALE: _("Men only")}.get(
+                self.sex, self.get_sex_display()
+            )
+        )
+
+    def admits_age(self, age: float) -> bool:
+        return (self.minimum_age is None or self.minimum_age <= age) and (
+            self.maximum_age is None or age <= self.maximum_age
+        )
+
+
+def age_in_words(years: float) -> str:
+    """An age stored in years, said in the unit it was published in ("6 months")."""
+    for per_year, singular, plural in (
+        (1, _("%(n)d year"), _("%(n)d years")),
+        (12, _("%(n)d month"), _("%(n)d months")),
+        (52, _("%(n)d week"), _("%(n)d weeks")),
+        (365, _("%(n)d day"), _("%(n)d days")),
+    ):
+        count = years * per_year
+        if abs(count - round(count)) < 1e-6 and round(count) >= 1:
+            n = round(count)
+            return (singular if n == 1 else plural) % {"n": n}
+    return _("%(n)s years") % {"n": f"{years:.1f}"}
 
 
 class Location(models.Model):

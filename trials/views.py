@@ -1,14 +1,43 @@
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from .models import Trial
+from trials.criteria_text import parse_criteria
+from trials.filters import TrialFilter
+from trials.models import Trial
+from trials.selectors import trial_get_for_page, trial_search, trial_similar
+
+PAGE_SIZE = 20
 
 
+@require_GET
 def trial_list(request: HttpRequest) -> HttpResponse:
-    trials = Trial.objects.all()
-    return render(request, "trials/list.html", {"trials": trials})
+    filterset = TrialFilter(request.GET or None, queryset=Trial.objects.none())
+    valid = not filterset.is_bound or filterset.form.is_valid()
+    query = filterset.form.cleaned_data.get("q", "") if filterset.is_bound else ""
+    trials = trial_search(query=query, filters=request.GET)
+    page = Paginator(trials, PAGE_SIZE).get_page(request.GET.get("page"))
+    filtering = any(value for key, value in request.GET.items() if key != "page" and value.strip())
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "query": query,
+        "filtering": filtering,
+        # Only asked when nothing matched, to tell "no trials yet" from "no match".
+        "catalogue_empty": not page.object_list and not Trial.objects.exists(),
+    }
+    # A filter value we cannot read: the page still answers, with the form's message.
+    return render(request, "trials/list.html", context, status=200 if valid else 400)
 
 
+@require_GET
 def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
-    trial = get_object_or_404(Trial, nct_id=nct_id.upper())
-    return render(request, "trials/detail.html", {"trial": trial})
+    trial = trial_get_for_page(nct_id=nct_id)
+    context = {
+        "trial": trial,
+        "criteria": parse_criteria(trial.eligibility_criteria),
+        "similar": trial_similar(trial=trial),
+    }
+    return render(request, "trials/detail.html", context)

@@ -1,0 +1,111 @@
+"""The trial list's filters (django-filter). `trials.selectors.trial_search` applies them."""
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from trials.models import OPEN_STATUSES, Location, OverallStatus, Sex, Trial
+
+OPEN = "open"
+
+
+def country_choices() -> list[tuple[str, str]]:
+    countries = Location.objects.exclude(country="").values_list("country", flat=True)
+    return [(c, c) for c in countries.distinct().order_by("country")]
+
+
+class TrialSearchForm(forms.Form):
+    """The filters' form, plus the free-text search box that the selector reads itself."""
+
+    q = forms.CharField(
+        label=_("Search by condition, keyword or title"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class TrialFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        empty_label=_("Any status (open trials first)"),
+        choices=[(OPEN, _("Open to new patients"))] + list(OverallStatus.choices),
+        method="filter_status",
+    )
+    condition = django_filters.CharFilter(
+        label=_("Condition"),
+        method="filter_condition",
+        max_length=200,
+        help_text=_("For example: asthma, scleroderma"),
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"),
+        empty_label=_("Any country"),
+        choices=country_choices,
+        method="filter_place",
+    )
+    city = django_filters.CharFilter(label=_("City"), method="filter_place", max_length=200)
+    sex = django_filters.ChoiceFilter(
+        label=_("Sex"),
+        empty_label=_("Any"),
+        choices=[(Sex.FEMALE, _("Female")), (Sex.MALE, _("Male"))],
+        method="filter_sex",
+    )
+    age = django_filters.NumberFilter(
+        label=_("My age (years)"),
+        method="filter_age",
+        min_value=0,
+        max_value=120,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 120}),
+    )
+
+    class Meta:
+        model = Trial
+        fields: list[str] = []
+        form = TrialSearchForm
+
+    def filter_queryset(self, queryset: QuerySet[Trial]) -> QuerySet[Trial]:
+        # The form's search box ("q") is no filter: trial_search ranks by it.
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def filter_status(self, queryset: QuerySet[Trial], name: str, value: str) -> QuerySet[Trial]:
+        if value == OPEN:
+            return queryset.filter(overall_status__in=OPEN_STATUSES)
+        return queryset.filter(overall_status=value)
+
+    def filter_condition(self, queryset: QuerySet[Trial], name: str, value: str) -> QuerySet[Trial]:
+        return queryset.filter(condition_terms__icontains=value.strip())
+
+    def filter_place(self, queryset: QuerySet[Trial], name: str, value: Any) -> QuerySet[Trial]:
+        # Country and city must hold for the same site; both are applied here, once.
+        data = self.form.cleaned_data
+        sites = Location.objects.filter(trial=OuterRef("pk"))
+        if data.get("country"):
+            sites = sites.filter(country=data["country"])
+        if data.get("city"):
+            sites = sites.filter(city__icontains=data["city"].strip())
+        if name == "city" and data.get("country"):
+            return queryset  # already applied with the country
+        return queryset.filter(Exists(sites))
+
+    def filter_sex(self, queryset: QuerySet[Trial], name: str, value: str) -> QuerySet[Trial]:
+        return queryset.filter(sex__in=[Sex.ALL, value])
+
+    def filter_age(self, queryset: QuerySet[Trial], name: str, value: Any) -> QuerySet[Trial]:
+        age = float(value)
+        return queryset.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=age),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=age),
+        )

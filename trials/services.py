@@ -1,0 +1,222 @@
+"""Writes to the trial catalogue."""
+
+import enum
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import DataError, IntegrityError, transaction
+
+from trials.importers.ctgov import RecordError, StudyData, studies_in_document, study_from_record
+from trials.models import Location, Official, Trial
+
+
+class Outcome(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+def trial_upsert(*, data: StudyData) -> tuple[Trial, bool]:
+    """Create or update the trial `data.nct_id`, replacing its sites and officials.
+
+    All in one transaction: a failure leaves the previous version untouched. A record
+    identical to the stored one writes nothing. Returns the trial and whether it was
+    created.
+    """
+    trial, outcome = _trial_write(data)
+    return trial, outcome is Outcome.CREATED
+
+
+def _trial_write(data: StudyData) -> tuple[Trial, Outcome]:
+    fields = {
+        "brief_title": data.brief_title,
+        "official_title": data.official_title,
+        "acronym": data.acronym,
+        "organization": data.organization,
+        "lead_sponsor": data.lead_sponsor,
+        "lead_sponsor_class": data.lead_sponsor_class,
+        "collaborators": data.collaborators,
+        "overall_status": data.overall_status,
+        "phases": data.phases,
+        "study_type": data.study_type,
+        "conditions": data.conditions,
+        "keywords": data.keywords,
+        "brief_summary": data.brief_summary,
+        "detailed_description": data.detailed_description,
+        "eligibility_criteria": data.eligibility_criteria,
+        "sex": data.sex,
+        "minimum_age": data.minimum_age,
+        "maximum_age": data.maximum_age,
+        "healthy_volunteers": data.healthy_volunteers,
+        "std_ages": data.std_ages,
+        "first_submitted": data.first_submitted.date,
+        "start_date": data.start.date,
+        "start_date_text": data.start.text,
+        "start_date_type": data.start.type,
+        "primary_completion_date": data.primary_completion.date,
+        "primary_completion_date_text": data.primary_completion.text,
+        "primary_completion_date_type": data.primary_completion.type,
+        "completion_date": data.completion.date,
+        "completion_date_text": data.completion.text,
+        "completion_date_type": data.completion.type,
+        "last_update": data.last_update.date,
+        "enrollment": data.enrollment,
+        "enrollment_type": data.enrollment_type,
+        "central_contacts": data.central_contacts,
+        "raw": data.raw,
+        "search_document": "\n".join(
+            part
+            for part in (
+                data.brief_title,
+                data.acronym,
+                "; ".join(data.conditions),
+                "; ".join(data.keywords),
+                data.brief_summary,
+            )
+            if part
+        ),
+        "condition_terms": condition_terms(data.conditions + data.keywords),
+    }
+    with transaction.atomic():
+        trial = Trial.objects.select_for_update().filter(nct_id=data.nct_id).first()
+        if trial is None:
+            trial = Trial.objects.create(nct_id=data.nct_id, **fields)
+            outcome = Outcome.CREATED
+        elif all(getattr(trial, name) == value for name, value in fields.items()):
+            # Sites and officials derive from `raw`, which is among the fields compared.
+            return trial, Outcome.UNCHANGED
+        else:
+            for name, value in fields.items():
+                setattr(trial, name, value)
+            trial.save()
+            trial.locations.all().delete()
+            trial.officials.all().delete()
+            outcome = Outcome.UPDATED
+        Location.objects.bulk_create(
+            Location(
+                trial=trial,
+                facility=site.facility,
+                status=site.status,
+                city=site.city,
+                state=site.state,
+                zip=site.zip,
+                country=site.country,
+                latitude=site.latitude,
+                longitude=site.longitude,
+                contacts=site.contacts,
+            )
+            for site in data.locations
+        )
+        Official.objects.bulk_create(
+            Official(trial=trial, name=o.name, affiliation=o.affiliation, role=o.role)
+            for o in data.officials
+        )
+    return trial, outcome
+
+
+def condition_terms(terms: list[str]) -> str:
+    """Conditions and keywords as "|term|term|", lower case, so LIKE '%|term|%' finds one."""
+    cleaned = sorted({t.strip().lower().replace("|", "/") for t in terms if t.strip()})
+    return f"|{'|'.join(cleaned)}|" if cleaned else ""
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    """One record (or file) that was skipped whole, and why."""
+
+    source: str
+    nct_id: str
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.nct_id or '(no nctId)'}: {self.field}: {self.problem}"
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: list[ImportFailure] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def summary(self) -> str:
+        line = f"created {self.created}, updated {self.updated}, failed {self.failed}"
+        return f"{line} ({self.unchanged} unchanged)" if self.unchanged else line
+
+
+def trial_import_documents(*, documents: Iterable[tuple[str, object]]) -> ImportReport:
+    """Import parsed API v2 documents, each (source name, one study or {"studies": [...]}).
+
+    Each study is mapped and written on its own: a bad one is reported and skipped whole,
+    the others are imported.
+    """
+    report = ImportReport()
+    for source, document in documents:
+        _import_document(report, source, document)
+    return report
+
+
+def trial_import_paths(*, paths: Iterable[Path]) -> ImportReport:
+    """Import every study in these JSON files, or in the *.json files of these folders."""
+    report = ImportReport()
+    for file in _json_files(paths):
+        try:
+            document = json.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            report.failures.append(ImportFailure(str(file), "", "(file)", "no such file"))
+        except (OSError, UnicodeDecodeError) as exc:
+            report.failures.append(ImportFailure(str(file), "", "(file)", f"unreadable: {exc}"))
+        except ValueError as exc:
+            report.failures.append(ImportFailure(str(file), "", "(file)", f"invalid JSON: {exc}"))
+        else:
+            _import_document(report, str(file), document)
+    return report
+
+
+def _json_files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(path.glob("*.json"))
+        else:
+            yield path
+
+
+def _import_document(report: ImportReport, source: str, document: object) -> None:
+    try:
+        records = studies_in_document(document)
+    except RecordError as exc:
+        report.failures.append(ImportFailure(source, "", exc.field, exc.problem))
+        return
+    for index, record in enumerate(records):
+        where = source if len(records) == 1 else f"{source} studies[{index}]"
+        nct_id = _loose_nct_id(record)
+        try:
+            data = study_from_record(record)
+            _trial, outcome = _trial_write(data)
+        except RecordError as exc:
+            report.failures.append(
+                ImportFailure(where, exc.nct_id or nct_id, exc.field, exc.problem)
+            )
+            continue
+        except (DataError, IntegrityError) as exc:
+            # A value the database refuses (e.g. too long): its transaction rolled back whole.
+            problem = str(exc).strip().splitlines()[0]
+            report.failures.append(ImportFailure(where, nct_id, "(database)", problem))
+            continue
+        setattr(report, outcome.value, getattr(report, outcome.value) + 1)
+
+
+def _loose_nct_id(record: object) -> str:
+    """The record's nctId as written, to name it in a report even when it fails to map."""
+    try:
+        value = record["protocolSection"]["identificationModule"]["nctId"]  # type: ignore[index]
+    except (TypeError, KeyError):
+        return ""
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,53 @@
+from datetime import date
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from trials.importers.ctgov import parse_partial_date
+from trials.models import OverallStatus
+
+_WORDS = {
+    **dict(OverallStatus.choices),
+    "PRINCIPAL_INVESTIGATOR": _("Principal investigator"),
+    "SUB_INVESTIGATOR": _("Sub-investigator"),
+    "STUDY_CHAIR": _("Study chair"),
+    "STUDY_DIRECTOR": _("Study director"),
+    "CONTACT": _("Contact"),
+    "INTERVENTIONAL": _("Interventional (tests a treatment)"),
+    "OBSERVATIONAL": _("Observational (no study treatment)"),
+    "EXPANDED_ACCESS": _("Expanded access"),
+    "EARLY_PHASE1": _("Early phase 1"),
+    "PHASE1": _("Phase 1"),
+    "PHASE2": _("Phase 2"),
+    "PHASE3": _("Phase 3"),
+    "PHASE4": _("Phase 4"),
+    "NA": _("Not applicable"),
+}
+
+register = template.Library()
+
+
+@register.filter
+def ctgov_date(text: str) -> str:
+    """A ClinicalTrials.gov date in words: "2020-05" is "May 2020", a full date its day."""
+    if not text:
+        return ""
+    try:
+        day = parse_partial_date(text)
+    except ValueError:
+        return text
+    return date_format(day, "YEAR_MONTH_FORMAT" if len(text.strip()) == 7 else "DATE_FORMAT")
+
+
+@register.filter
+def full_date(value: date | None) -> str:
+    return date_format(value, "DATE_FORMAT") if value else ""
+
+
+@register.filter
+def words(code: str) -> str:
+    """An API code such as PRINCIPAL_INVESTIGATOR as words: "Principal investigator"."""
+    if not code:
+        return ""
+    return str(_WORDS.get(code, code.replace("_", " ").capitalize()))
