@@ -217,10 +217,10 @@ def test_a_patient_withdraws_and_their_data_is_erased(live_server, page):
     page.locator(".resume-link a").click()
 
     page.get_by_role("link", name="Withdraw and erase my data").click()
-    check_page(page, "withdraw-01-confirm")
+    check_page(page, "withdraw-08-confirm")
     page.get_by_role("button", name="Yes, withdraw and erase").click()
     expect(page.locator(".status-words")).to_contain_text("You withdrew")
-    check_page(page, "withdraw-02-done")
+    check_page(page, "withdraw-09-done")
 
     application = Application.objects.get()
     assert application.status == "withdrawn"

@@ -83,3 +83,8 @@ def test_resume_link_adopts_the_draft_in_a_new_browser(client, trial):
     assert response.status_code == 302
     assert other.get(reverse("screening:result", args=[trial.nct_id])).status_code == 200
     assert other.get(reverse("screening:resume", args=["not-a-token"])).status_code == 404
+
+
+def test_the_trial_page_links_to_the_questionnaire(client, trial):
+    page = client.get(trial.get_absolute_url()).content.decode()
+    assert reverse("screening:start", args=[trial.nct_id]) in page
