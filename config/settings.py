@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Turns django-ratelimit's refusal into RATELIMIT_VIEW (a kind 429 page).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Axes last: it turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -267,6 +270,32 @@ X_FRAME_OPTIONS = "DENY"
 if SECURE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=3600)
+
+# Patient-facing protections (django-csp, django-ratelimit).
+# A strict Content-Security-Policy on every page: scripts and styles only from this
+# site, no inline script, forms post only here, never framed. Bootstrap's form icons
+# are data: SVGs, hence img-src data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Submitting an application and emailing a resume link are limited per client address
+# (behind a proxy, set RATELIMIT_IP_META_KEY to the header holding the client address).
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_VIEW = "screening.patient.views.ratelimited"
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+SCREENING_RATE_APPLY = env.str("SCREENING_RATE_APPLY", default="10/h")
+SCREENING_RATE_EMAIL_LINK = env.str("SCREENING_RATE_EMAIL_LINK", default="5/h")
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from config.views import healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="trials:list", permanent=False), name="home"),
+    path("", include("screening.patient.urls")),
     path("trials/", include("trials.urls")),
     path("dashboard/", include("screening.dashboard.urls")),
     # The admin signs in through allauth too, so two-factor and lockout apply to staff.
