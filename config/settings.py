@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_celery_beat",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
     "accounts",
     "trials",
     "screening",
@@ -61,6 +65,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
+    "accounts.middleware.UserTimeZoneMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Turns django-ratelimit's refusal into RATELIMIT_VIEW (a kind 429 page).
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # Axes last: it turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +140,57 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# --- Sign-in (django-allauth + mfa, django-axes, sessions) -------------------------------
+# Coordinators handle health data: staff create their accounts (no self-signup), email is
+# the login, two-factor (TOTP) is required of every team member and staff user (enforced
+# by accounts.middleware.TwoFactorRequiredMiddleware), repeated failures lock the account.
+AUTHENTICATION_BACKENDS = [
+    # Axes first, so that a locked-out account is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+# Staff create accounts with addresses they know; there is no signup to verify.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Trial portal] "
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Trial portal")
+# Accept the code of the neighbouring 30-second step too (RFC 6238 §5.2): phones' clocks
+# drift and older users type slowly. Each code still works once only.
+MFA_TOTP_TOLERANCE = 1
+# OWASP ASVS 2.2.1 allows at most 100 failed attempts an hour; ten per account then an
+# hour's lockout is well within it and still kind to a person who mistypes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per account on purpose: a hospital's staff often share one address, and a lock by
+# address would let one stranger lock out a whole site. allauth's own rate limit already
+# slows failures per address (ACCOUNT_RATE_LIMITS "login_failed").
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "accounts.adapters.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+AXES_VERBOSE = False
+# A session ends after 30 minutes without a request.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Responses under these paths may show health data: never stored by a browser or proxy.
+NO_STORE_PATH_PREFIXES = ("/dashboard/", "/accounts/", "/admin/")
+# Paths where a team member or staff user must have two-factor set up before going on.
+TWO_FACTOR_REQUIRED_PATH_PREFIXES = ("/dashboard/", "/admin/")
+# --- end of sign-in settings -----------------------------------------------------------
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -206,6 +270,32 @@ X_FRAME_OPTIONS = "DENY"
 if SECURE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=3600)
+
+# Patient-facing protections (django-csp, django-ratelimit).
+# A strict Content-Security-Policy on every page: scripts and styles only from this
+# site, no inline script, forms post only here, never framed. Bootstrap's form icons
+# are data: SVGs, hence img-src data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Submitting an application and emailing a resume link are limited per client address
+# (behind a proxy, set RATELIMIT_IP_META_KEY to the header holding the client address).
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_VIEW = "screening.patient.views.ratelimited"
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+SCREENING_RATE_APPLY = env.str("SCREENING_RATE_APPLY", default="10/h")
+SCREENING_RATE_EMAIL_LINK = env.str("SCREENING_RATE_EMAIL_LINK", default="5/h")
 
 LOGGING = {
     "version": 1,

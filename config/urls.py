@@ -3,11 +3,17 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import preferences
+from accounts.views import admin_login_redirect
 from config.views import healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="trials:list", permanent=False), name="home"),
+    path("", include("screening.patient.urls")),
     path("trials/", include("trials.urls")),
+    path("dashboard/", include("screening.dashboard.urls")),
+    # The admin signs in through allauth too, so two-factor and lockout apply to staff.
+    path("admin/login/", admin_login_redirect),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path(

@@ -14,7 +14,9 @@ Design notes
   earlier question never hides a later one. Skip logic only hides a question when no
   criterion can depend on it then: ``willing_contraception`` is skipped for a patient
   who is pregnant, because "pregnant or not willing to use contraception" is already
-  met. ``pregnant`` is asked of everyone (the help says to answer No when pregnancy is
+  met; ``stopped_standard_therapy_adverse_events`` is skipped once the patient said
+  standard treatment did not help enough, because either answer meets inclusion 3.
+  ``pregnant`` is asked of everyone (the help says to answer No when pregnancy is
   impossible), since hiding it from men would leave that exclusion unknown.
 * ``healthy_volunteer`` serves the basic rule of trials that do not accept healthy
   volunteers (ClinicalTrials.gov ``healthyVolunteers: false``): "Are you applying as a
@@ -450,6 +452,7 @@ _BANK: tuple[Question, ...] = (
         _("Did you have to stop methotrexate or mycophenolate because of side effects?"),
         label=_("side effects of standard treatment"),
         clinical=True,
+        ask_if={"q": "inadequate_response_3_months", "op": "ne", "value": True},
     ),
     _q(
         "hsct_ineligible_or_unwilling",

@@ -45,3 +45,11 @@ def reference_trial(db):
     trial = trial_from_ctgov("NCT04356287")
     criteria_load_reference()
     return trial
+
+
+@pytest.fixture
+def admin_user(db):
+    """pytest-django's admin, with the TOTP every staff user must have set up."""
+    from tests.factories import UserFactory
+
+    return UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)

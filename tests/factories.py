@@ -3,15 +3,18 @@
 from pathlib import Path
 
 import factory
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from accounts.models import TrialMembership, User
-from screening.models import Application, Draft, StatusChange
+from screening.models import Application, Draft, Note, StatusChange
 from trials.importers.ctgov import study_from_record
 from trials.models import Location, Official, OverallStatus, Sex, Trial
 from trials.services import condition_terms, trial_upsert
 
 CTGOV = Path(__file__).resolve().parent.parent / "data" / "ctgov"
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXQ"
 
 
 class TrialFactory(factory.django.DjangoModelFactory):
@@ -60,21 +63,73 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
-    email = factory.Sequence(lambda n: f"coordinator{n}@example.org")
-    first_name = "Casey"
-    last_name = "Coordinator"
-    password = factory.django.Password("correct horse battery")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Sequence(lambda n: f"Person{n}")
+    password = factory.django.Password("a long test password")
+
+    @factory.post_generation
+    def totp(self, create: bool, extracted: object, **kwargs: object) -> None:
+        # Team members must have two-factor set up; factories give them TOTP unless
+        # a test asks for a user without (totp=False).
+        wanted = create and extracted is not False
+        if wanted and not Authenticator.objects.filter(user=self, type="totp").exists():
+            TOTP.activate(self, TEST_TOTP_SECRET)
 
 
-class TrialMembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TrialMembership
 
     user = factory.SubFactory(UserFactory)
     trial = factory.SubFactory(TrialFactory)
     role = TrialMembership.Role.COORDINATOR
-    notify = TrialMembership.Notify.INSTANT
+
+
+def evaluation_snapshot(
+    *, trial: str = "NCT04356287", verdict: str = "needs_review", score: float = 0.75
+) -> dict:
+    """An evaluation following the shared contract: met, not met, unknown and a 'verify'."""
+    return {
+        "trial": trial,
+        "verdict": verdict,
+        "score": score,
+        "criteria": [
+            {
+                "kind": "inclusion",
+                "number": "1",
+                "text": "Age 18 to 70 years",
+                "outcome": "met",
+                "explanation": "You are 52.",
+                "verify": "",
+            },
+            {
+                "kind": "inclusion",
+                "number": "2",
+                "text": "Modified Rodnan skin score of 15 or more",
+                "outcome": "unknown",
+                "explanation": "You did not know your skin score.",
+                "verify": "Measure the skin score at the screening visit.",
+            },
+            {
+                "kind": "exclusion",
+                "number": "1",
+                "text": "Pregnancy",
+                "outcome": "not_met",
+                "explanation": "You are not pregnant.",
+                "verify": "Pregnancy test at screening.",
+            },
+            {
+                "kind": "exclusion",
+                "number": "2",
+                "text": "Scleroderma renal crisis in the past",
+                "outcome": "not_met",
+                "explanation": "You never had a renal crisis.",
+                "verify": "",
+            },
+        ],
+    }
 
 
 class DraftFactory(factory.django.DjangoModelFactory):
@@ -90,19 +145,29 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         model = Application
 
     trial = factory.SubFactory(TrialFactory)
-    reference = factory.Sequence(lambda n: f"REF-{n:06d}")
-    full_name = "Pat Patient"
+    reference = factory.Sequence(lambda n: f"APP-{n:06d}")
+    full_name = factory.Sequence(lambda n: f"Patient Number{n}")
     email = factory.Sequence(lambda n: f"patient{n}@example.net")
-    phone = "+1 555 0100"
-    language = "en"
-    answers = factory.LazyFunction(lambda: {"age": 64})
-    evaluation = factory.LazyAttribute(
-        lambda o: {"trial": o.trial.nct_id, "verdict": o.verdict, "score": o.score, "criteria": []}
+    phone = "+1 514 555 0100"
+    answers = factory.LazyFunction(
+        lambda: {"age": 52, "ssc_diagnosis": True, "mrss": None, "pregnant": False}
     )
-    verdict = "likely_eligible"
-    score = 1.0
-    consent_version = "2025-01"
+    verdict = "needs_review"
+    score = 0.75
+    evaluation = factory.LazyAttribute(
+        lambda o: evaluation_snapshot(trial=o.trial.nct_id, verdict=o.verdict, score=o.score)
+    )
+    consent_version = "1.0"
     consented_at = factory.LazyFunction(timezone.now)
+
+
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    application = factory.SubFactory(ApplicationFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Called, left a message."
 
 
 class StatusChangeFactory(factory.django.DjangoModelFactory):

@@ -171,3 +171,18 @@ def test_an_all_favourable_answer_set_scores_one(persona):
     results = evaluate(REFERENCE, persona).results
     assert all(r.favourable for r in results)
     assert evaluate(REFERENCE, persona).score == 1.0
+
+
+SKIPPABLE = sorted(key for key in CONTRACT_KEYS if QUESTIONS[key].ask_if is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers=st.one_of(answer_sets, near_personas()), key=st.sampled_from(SKIPPABLE))
+def test_a_skipped_question_could_not_have_changed_any_outcome(answers, key):
+    if QUESTIONS[key].asked(answers):
+        return
+    skipped = evaluate(REFERENCE, {**answers, key: None})
+    assert QUESTIONS[key].type == BOOLEAN  # so True and False are every possible answer
+    for value in (True, False):
+        answered = evaluate(REFERENCE, {**answers, key: value})
+        assert [r.outcome for r in answered.results] == [r.outcome for r in skipped.results]

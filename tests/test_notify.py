@@ -12,9 +12,9 @@ from screening.tasks import digests_queue, drafts_remind_queue
 from tests.factories import (
     ApplicationFactory,
     DraftFactory,
+    MembershipFactory,
     StatusChangeFactory,
     TrialFactory,
-    TrialMembershipFactory,
     UserFactory,
 )
 
@@ -72,7 +72,7 @@ def zebedee(trial):
 @pytest.fixture
 def casey(trial):
     """The trial's coordinator, who wants every applicant."""
-    return TrialMembershipFactory(
+    return MembershipFactory(
         trial=trial, user=UserFactory(email="casey@example.org"), notify="instant"
     ).user
 
@@ -172,9 +172,9 @@ def test_coordinator_alert_goes_to_instant_members_only(
     zebedee, casey, mailoutbox, django_capture_on_commit_callbacks
 ):
     for email, choice in (("dana@example.org", "digest"), ("eli@example.org", "off")):
-        TrialMembershipFactory(trial=zebedee.trial, user=UserFactory(email=email), notify=choice)
+        MembershipFactory(trial=zebedee.trial, user=UserFactory(email=email), notify=choice)
     # Charlie is on another trial's team.
-    TrialMembershipFactory(user=UserFactory(email="charlie@example.org"), notify="instant")
+    MembershipFactory(user=UserFactory(email="charlie@example.org"), notify="instant")
     with django_capture_on_commit_callbacks(execute=True):
         notify.notify_coordinators_new_applicant(application=zebedee)
     assert [m.to for m in mailoutbox] == [["casey@example.org"]]
@@ -187,7 +187,7 @@ def test_coordinator_alert_goes_to_instant_members_only(
 
 
 def test_no_email_leaks_health_data(zebedee, casey, mailoutbox, django_capture_on_commit_callbacks):
-    digest_reader = TrialMembershipFactory(
+    digest_reader = MembershipFactory(
         trial=zebedee.trial, user=UserFactory(email="dana@example.org"), notify="digest"
     ).user
     change = StatusChangeFactory(application=zebedee, to_status="in_review")
@@ -257,9 +257,9 @@ def test_digest_counts_the_day_before_eight_in_the_coordinators_time_zone(
 ):
     # Tokyo is UTC+9: its 08:00 on 10 March is 23:00 UTC on 9 March.
     tokyo = UserFactory(email="kenji@example.org", time_zone="Asia/Tokyo")
-    TrialMembershipFactory(user=tokyo, trial=trial, notify=TrialMembership.Notify.DIGEST)
+    MembershipFactory(user=tokyo, trial=trial, notify=TrialMembership.Notify.DIGEST)
     quiet = TrialFactory(nct_id="NCT00000042", brief_title="A quiet trial")
-    TrialMembershipFactory(user=tokyo, trial=quiet, notify=TrialMembership.Notify.DIGEST)
+    MembershipFactory(user=tokyo, trial=quiet, notify=TrialMembership.Notify.DIGEST)
     for created in ("2026-03-08T22:59", "2026-03-08T23:00", "2026-03-09T12:00", "2026-03-09T23:00"):
         application = ApplicationFactory(trial=trial)
         Application.objects.filter(pk=application.pk).update(created_at=at(created))
@@ -278,7 +278,7 @@ def test_digest_counts_the_day_before_eight_in_the_coordinators_time_zone(
 def test_no_digest_for_instant_members_or_empty_days(
     zebedee, casey, mailoutbox, django_capture_on_commit_callbacks
 ):
-    lonely = TrialMembershipFactory(notify=TrialMembership.Notify.DIGEST).user
+    lonely = MembershipFactory(notify=TrialMembership.Notify.DIGEST).user
     with django_capture_on_commit_callbacks(execute=True):
         assert digests_queue(now=timezone.now() + timedelta(days=1)) == 0
     assert lonely.email not in [m.to[0] for m in mailoutbox]

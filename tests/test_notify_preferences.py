@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import TrialMembership
 from screening.models import EmailOptOut, Notification
 from screening.services import notify
-from tests.factories import ApplicationFactory, TrialFactory, TrialMembershipFactory, UserFactory
+from tests.factories import ApplicationFactory, MembershipFactory, TrialFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,17 +18,15 @@ URL = "/account/notifications/"
 def alice():
     """A coordinator on two trials."""
     user = UserFactory(email="alice@example.org", time_zone="Europe/Paris")
-    TrialMembershipFactory(user=user, trial=TrialFactory(nct_id="NCT00000001", brief_title="Tea"))
-    TrialMembershipFactory(
-        user=user, trial=TrialFactory(nct_id="NCT00000002", brief_title="Coffee")
-    )
+    MembershipFactory(user=user, trial=TrialFactory(nct_id="NCT00000001", brief_title="Tea"))
+    MembershipFactory(user=user, trial=TrialFactory(nct_id="NCT00000002", brief_title="Coffee"))
     return user
 
 
 @pytest.fixture
 def charlie_membership():
     """A coordinator of another trial."""
-    return TrialMembershipFactory(
+    return MembershipFactory(
         user=UserFactory(email="charlie@example.org"),
         trial=TrialFactory(nct_id="NCT00000003", brief_title="Cocoa"),
     )

@@ -5,14 +5,14 @@ from django.conf import settings
 from django.test import Client
 
 from tests.browser import assert_accessible, screenshot
-from tests.factories import TrialFactory, TrialMembershipFactory, UserFactory
+from tests.factories import MembershipFactory, TrialFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def test_email_alerts_page_is_accessible_and_saves_a_choice(live_server, page):
     alice = UserFactory(email="alice@example.org")
-    membership = TrialMembershipFactory(
+    membership = MembershipFactory(
         user=alice, trial=TrialFactory(nct_id="NCT00000001", brief_title="Tea for tired hearts")
     )
     client = Client()

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from accounts.models import User
 from trials.importers.ctgov import study_from_record
 from trials.models import Trial
 from trials.services import trial_upsert
@@ -13,14 +12,6 @@ from trials.services import trial_upsert
 pytestmark = pytest.mark.django_db
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "ctgov"
-
-
-@pytest.fixture
-def admin_client(client):
-    """Ada, who runs the portal."""
-    ada = User.objects.create_superuser(email="ada@example.org", password="a-long-passphrase")
-    client.force_login(ada)
-    return client
 
 
 @pytest.fixture

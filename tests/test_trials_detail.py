@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path
 from django.utils import timezone
 
 from screening.models import Application
@@ -151,31 +149,20 @@ def test_unknown_or_malformed_ids_give_the_site_404_page(client, reference, url)
     assert "We could not find that page" in response.content.decode()
 
 
-def test_no_check_button_while_screening_is_not_built(client, reference):
-    assert "Check if you qualify" not in client.get(REFERENCE_URL).content.decode()
-
-
-def _start(request, nct_id):
-    return HttpResponse()
-
-
-screening_urls = ([path("<str:nct_id>/check/", _start, name="start")], "screening")
-urlpatterns = [
-    path("trials/", include("trials.urls")),
-    path("screening/", include(screening_urls)),
-]
-
-
-def test_the_check_button_links_to_screening_when_it_exists(client, reference, settings):
-    settings.ROOT_URLCONF = __name__
+def test_the_check_button_starts_the_questionnaire(client, reference):
     content = client.get(REFERENCE_URL).content.decode()
-    assert 'href="/screening/NCT04356287/check/">Check if you qualify</a>' in content
+    assert 'href="/trials/NCT04356287/check/">Check if you qualify</a>' in content
 
 
-def test_no_check_button_for_a_closed_trial(client, settings):
-    settings.ROOT_URLCONF = __name__
+def test_no_check_button_for_a_closed_trial(client):
     import_record("NCT00184067")  # terminated
     assert "Check if you qualify" not in client.get("/trials/NCT00184067/").content.decode()
+
+
+def test_no_check_button_when_the_team_closed_screening(client, reference):
+    reference.screening_open = False
+    reference.save(update_fields=["screening_open"])
+    assert "Check if you qualify" not in client.get(REFERENCE_URL).content.decode()
 
 
 def detail_queries(client, url):

@@ -30,7 +30,7 @@ from screening.models import Notification
 from screening.services import notify
 from screening.services.outbox import notification_queue
 from screening.tasks import notification_send, notifications_sweep
-from tests.factories import ApplicationFactory, TrialFactory, TrialMembershipFactory, UserFactory
+from tests.factories import ApplicationFactory, MembershipFactory, TrialFactory, UserFactory
 
 pytestmark = [
     pytest.mark.services,
@@ -211,7 +211,7 @@ def queue_sentinel() -> Notification:
 
 def test_submitting_an_application_sends_one_confirmation_and_one_alert(start_worker, mail_dir):
     trial = TrialFactory(nct_id="NCT04356287", brief_title="Tea for tired hearts")
-    TrialMembershipFactory(trial=trial, user=UserFactory(email="casey@example.org"))
+    MembershipFactory(trial=trial, user=UserFactory(email="casey@example.org"))
     worker = start_worker()
 
     with transaction.atomic():

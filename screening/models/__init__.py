@@ -1,9 +1,11 @@
 from .applications import Application, Draft, Note, StatusChange, Verdict
+from .consent import ConsentText
 from .criteria import Criterion
 from .notifications import EmailOptOut, Notification
 
 __all__ = [
     "Application",
+    "ConsentText",
     "Criterion",
     "Draft",
     "EmailOptOut",

@@ -1,0 +1,1 @@
+"""The coordinator dashboard: home, applicant queue, applicant page, trial settings."""

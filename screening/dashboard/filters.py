@@ -1,0 +1,128 @@
+"""The applicant queue's filters (django-filter). The search term never travels in the
+URL: names and email addresses are health data, so it is kept in the session instead."""
+
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from screening.models import Application, Verdict
+from screening.models.applications import CLOSED_STATUSES
+
+from .selectors import queue_order
+
+Status = Application.Status
+OPEN = "open"
+CLOSED = "closed"
+
+_date_input = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    trial = django_filters.ChoiceFilter(
+        label=_("Trial"), field_name="trial__nct_id", empty_label=_("All my trials")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(OPEN, _("All open")), (CLOSED, _("All closed")), *Status.choices],
+        method="filter_status",
+        empty_label=_("Any status"),
+    )
+    verdict = django_filters.ChoiceFilter(
+        label=_("Verdict"), choices=Verdict.choices, empty_label=_("Any verdict")
+    )
+    score_min = django_filters.NumberFilter(
+        label=_("Score from (%)"), method="filter_score_min", min_value=0, max_value=100
+    )
+    score_max = django_filters.NumberFilter(
+        label=_("Score to (%)"), method="filter_score_max", min_value=0, max_value=100
+    )
+    submitted_from = django_filters.DateFilter(
+        label=_("Submitted from"),
+        field_name="created_at",
+        lookup_expr="date__gte",
+        widget=_date_input,
+    )
+    submitted_to = django_filters.DateFilter(
+        label=_("Submitted to"),
+        field_name="created_at",
+        lookup_expr="date__lte",
+        widget=_date_input,
+    )
+    assigned = django_filters.ChoiceFilter(
+        label=_("Assigned"),
+        choices=[("me", _("To me")), ("nobody", _("To nobody"))],
+        method="filter_assigned",
+        empty_label=_("Anyone"),
+    )
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    order = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        empty_label=_("Triage order (new, likely eligible, highest score)"),
+        fields=(("score", "score"), ("created_at", "submitted"), ("status_changed_at", "changed")),
+        field_labels={
+            "score": _("Score (lowest first)"),
+            "-score": _("Score (highest first)"),
+            "created_at": _("Submitted (oldest first)"),
+            "-created_at": _("Submitted (newest first)"),
+            "status_changed_at": _("Last status change (oldest first)"),
+            "-status_changed_at": _("Last status change (newest first)"),
+        },
+    )
+
+    class Meta:
+        model = Application
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, trial_choices: list[tuple[str, str]], user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.filters["trial"].extra["choices"] = trial_choices
+        # The search box lives in its own form (POSTed, kept in the session).
+        self.form.fields["q"].widget = forms.HiddenInput()
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == OPEN:
+            return queryset.exclude(status__in=CLOSED_STATUSES)
+        if value == CLOSED:
+            return queryset.filter(status__in=CLOSED_STATUSES)
+        return queryset.filter(status=value)
+
+    def filter_score_min(self, queryset: QuerySet, name: str, value: Decimal) -> QuerySet:
+        return queryset.filter(score__gte=float(value) / 100 - 1e-9)
+
+    def filter_score_max(self, queryset: QuerySet, name: str, value: Decimal) -> QuerySet:
+        return queryset.filter(score__lte=float(value) / 100 + 1e-9)
+
+    def filter_assigned(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "me":
+            return queryset.filter(assigned_to=self.user)
+        return queryset.filter(assigned_to__isnull=True)
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__iexact=value) | Q(full_name__icontains=value) | Q(email__icontains=value)
+        )
+
+    @property
+    def qs(self) -> QuerySet[Application]:
+        queryset = super().qs
+        if not self.form.cleaned_data.get("order"):
+            queryset = queue_order(queryset)
+        return queryset
+
+    def used_filters(self) -> dict[str, str]:
+        """The filters in use, for the audit trail: never the search term itself."""
+        data = getattr(self.form, "cleaned_data", {}) or {}
+        used = {}
+        for key, value in data.items():
+            if key == "q" or value in (None, "", []):
+                continue
+            used[key] = ",".join(value) if isinstance(value, list) else str(value)
+        return used

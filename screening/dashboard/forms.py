@@ -1,0 +1,84 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from screening.models import Application
+from screening.services.workflow import NOTE_MAX_LENGTH, status_next_choices
+
+Status = Application.Status
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Offer only what the workflow allows; the service refuses the rest anyway.
+        self.fields["to_status"].choices = status_next_choices(status=application.status)
+
+
+class BulkStatusForm(forms.Form):
+    to_status = forms.ChoiceField(
+        label=_("Move selected to"),
+        choices=[(v, label) for v, label in Status.choices if v not in {"new", "withdrawn"}],
+    )
+    references = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.references = [r for r in (self.data.getlist("references") if self.data else []) if r]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.references:
+            raise forms.ValidationError(_("Select at least one applicant."))
+        if len(self.references) > 200:
+            raise forms.ValidationError(_("Select at most 200 applicants at a time."))
+        return data
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("New note"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assigned to"), queryset=User.objects.none(), required=False, empty_label="—"
+    )
+
+    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the team of this application's trial: never a member of another trial.
+        self.fields["assignee"].queryset = User.objects.filter(
+            memberships__trial_id=application.trial_id, is_active=True
+        ).order_by("first_name", "last_name", "email")
+        self.fields["assignee"].label_from_instance = lambda u: f"{u} ({u.email})"
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search by reference, name or email"), required=False, max_length=200
+    )
+
+
+class TrialScreeningForm(forms.Form):
+    screening_open = forms.BooleanField(
+        label=_("Accept new applications through the portal"), required=False
+    )
+
+
+class ConsentTextForm(forms.Form):
+    version = forms.CharField(label=_("Version label"), max_length=20, help_text=_("e.g. 2.0"))
+    text = forms.CharField(label=_("Consent text"), widget=forms.Textarea(attrs={"rows": 8}))

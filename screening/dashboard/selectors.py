@@ -1,0 +1,98 @@
+"""Reads for the dashboard. Every query starts from accounts.access, never from a model."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from accounts.access import applications_for_user, memberships_for_user
+from accounts.models import TrialMembership
+from screening.models import Application, Verdict
+
+Status = Application.Status
+
+
+def queue_order(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Default triage order: new first, then likely eligible, highest score, oldest waiting."""
+    return queryset.annotate(
+        _new_first=Case(
+            When(status=Status.NEW, then=Value(0)), default=Value(1), output_field=IntegerField()
+        ),
+        _verdict_rank=Case(
+            When(verdict=Verdict.LIKELY_ELIGIBLE, then=Value(0)),
+            When(verdict=Verdict.NEEDS_REVIEW, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    ).order_by("_new_first", "_verdict_rank", "-score", "created_at", "pk")
+
+
+def queue_for_user(*, user: Any) -> QuerySet[Application]:
+    return applications_for_user(user=user).select_related("trial", "assigned_to")
+
+
+@dataclass
+class TrialSummary:
+    membership: TrialMembership
+    total: int = 0
+    new_since_visit: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_verdict: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def status_rows(self) -> list[tuple[str, str, int]]:
+        return [(value, label, self.by_status.get(value, 0)) for value, label in Status.choices]
+
+    @property
+    def verdict_rows(self) -> list[tuple[str, str, int]]:
+        return [(value, label, self.by_verdict.get(value, 0)) for value, label in Verdict.choices]
+
+
+def dashboard_summary(*, user: Any, since: datetime | None) -> list[TrialSummary]:
+    """Per trial of the user's teams: counts by status and verdict, and what is new since
+    ``since`` (the previous visit). Three queries whatever the number of applications."""
+    summaries = {m.trial_id: TrialSummary(membership=m) for m in memberships_for_user(user=user)}
+    applications = applications_for_user(user=user)
+    for row in applications.values("trial_id", "status").annotate(n=Count("pk")):
+        summary = summaries[row["trial_id"]]
+        summary.by_status[row["status"]] = row["n"]
+        summary.total += row["n"]
+    new_filter = Q(created_at__gt=since) if since else Q()
+    verdicts = applications.values("trial_id", "verdict").annotate(
+        n=Count("pk"), new=Count("pk", filter=new_filter)
+    )
+    for row in verdicts:
+        summary = summaries[row["trial_id"]]
+        summary.by_verdict[row["verdict"]] = row["n"]
+        summary.new_since_visit += row["new"]
+    return sorted(summaries.values(), key=lambda s: s.membership.trial.nct_id)
+
+
+def answers_rows(*, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """A patient's answers as (question key, value in words); null means "I don't know"."""
+    rows = []
+    for key in sorted(answers):
+        value = answers[key]
+        if value is None:
+            shown = _("Don't know")
+        elif value is True:
+            shown = _("Yes")
+        elif value is False:
+            shown = _("No")
+        elif isinstance(value, list):
+            shown = ", ".join(str(v) for v in value)
+        else:
+            shown = str(value)
+        rows.append((key, shown))
+    return rows
+
+
+def evaluation_points_to_check(*, evaluation: dict[str, Any]) -> list[dict[str, Any]]:
+    """The criteria a coordinator must check: unknown outcomes and anything to verify."""
+    return [
+        criterion
+        for criterion in evaluation.get("criteria", [])
+        if criterion.get("outcome") == "unknown" or criterion.get("verify")
+    ]

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("applicants/", views.queue, name="queue"),
+    path("applicants/search/", views.queue_search, name="queue_search"),
+    path("applicants/export.csv", views.queue_export, name="queue_export"),
+    path("applicants/bulk-status/", views.queue_bulk_status, name="queue_bulk_status"),
+    path("applicants/<str:reference>/", views.applicant, name="applicant"),
+    path("applicants/<str:reference>/status/", views.applicant_status, name="applicant_status"),
+    path("applicants/<str:reference>/notes/", views.applicant_note, name="applicant_note"),
+    path("applicants/<str:reference>/assign/", views.applicant_assign, name="applicant_assign"),
+    path("trials/<str:nct_id>/applicants/", views.queue, name="trial_queue"),
+    path("trials/<str:nct_id>/settings/", views.trial_settings, name="trial_settings"),
+]

@@ -1,0 +1,358 @@
+"""Forms of the patient journey.
+
+The questionnaire form is built from the question bank: each question's form field is
+named by its key (`<input name="mrss">`). Every clinical question offers "I don't know";
+nothing is pre-selected. Values are parsed here with messages a patient can act on, and
+the whole answer set then passes the bank's own gate (`answers_validate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from screening.models import Application
+from screening.questions import (
+    BOOLEAN,
+    CHOICE,
+    DATE,
+    INTEGER,
+    MULTI,
+    NUMBER,
+    AnswersInvalid,
+    Question,
+    answers_validate,
+)
+
+UNKNOWN = "unknown"
+UNKNOWN_SUFFIX = "__unknown"
+YES, NO = "true", "false"
+
+
+def unknown_name(key: str) -> str:
+    return f"{key}{UNKNOWN_SUFFIX}"
+
+
+@dataclass(frozen=True)
+class QuestionField:
+    """What the template needs to draw one question."""
+
+    question: Question
+    field: forms.BoundField
+    unknown: forms.BoundField | None
+
+    @property
+    def kind(self) -> str:
+        if self.question.type in (INTEGER, NUMBER):
+            return "number"
+        if self.question.type == MULTI:
+            return "checkboxes"
+        if self.question.type == DATE:
+            return "date"
+        return "radios"
+
+    @property
+    def inputmode(self) -> str:
+        return "numeric" if self.question.type == INTEGER else "decimal"
+
+    @property
+    def anchor(self) -> str:
+        """The id the error summary links to: the first control of the question."""
+        if self.kind in ("radios", "checkboxes"):
+            return f"{self.field.auto_id}_0"
+        return self.field.auto_id
+
+    @property
+    def errors(self) -> list[str]:
+        return list(self.field.errors)
+
+
+class ErrorSummaryMixin:
+    """`error_items`: each field error with the id of the control it links to."""
+
+    @property
+    def error_items(self) -> list[dict[str, str]]:
+        form: forms.Form = self  # type: ignore[assignment]
+        items = []
+        for name, field in form.fields.items():
+            if name not in form.errors:
+                continue
+            anchor = form[name].auto_id
+            if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                anchor = f"{anchor}_0"
+            items.extend({"anchor": anchor, "message": str(e)} for e in form.errors[name])
+        return items
+
+
+class QuestionsForm(ErrorSummaryMixin, forms.Form):
+    """The questions of one step."""
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: Sequence[Question],
+        answers: Mapping[str, Any] | None = None,
+        context: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        # The answers saved before this step: skip logic reads them with this step's.
+        self.context = dict(context or {})
+        self._skipped: set[str] = set()
+        answers = answers or {}
+        for question in self.questions:
+            self.fields[question.key] = _field_for(question)
+            if question.type in (INTEGER, NUMBER) and question.clinical:
+                self.fields[unknown_name(question.key)] = forms.BooleanField(
+                    required=False, label=_("I don't know")
+                )
+            if question.key in answers:
+                self.initial.update(_initial_for(question, answers[question.key]))
+
+    def __iter__(self) -> Iterator[QuestionField]:  # type: ignore[override]
+        for question in self.questions:
+            unknown = unknown_name(question.key)
+            yield QuestionField(
+                question=question,
+                field=self[question.key],
+                unknown=self[unknown] if unknown in self.fields else None,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for question in self.questions:
+            if question.type not in (INTEGER, NUMBER) or question.key in self.errors:
+                continue
+            self._clean_number(question, cleaned)
+        self._apply_skip_logic(cleaned)
+        return cleaned
+
+    def _apply_skip_logic(self, cleaned: dict[str, Any]) -> None:
+        """Drop questions that this step's own answers made irrelevant.
+
+        A page cannot hide a question as the patient answers without script, so a
+        question such as birth control is shown beside "Are you pregnant?"; when the
+        answers given rule it out, it is neither required nor kept.
+        """
+        answers = {**self.context, **self._valid_answers()}
+        for question in self.questions:
+            if question.ask_if is None or question.asked(answers):
+                continue
+            self._skipped.add(question.key)
+            for name in (question.key, unknown_name(question.key)):
+                if self._errors is not None:
+                    self._errors.pop(name, None)
+                cleaned.pop(name, None)
+
+    def skipped(self) -> set[str]:
+        """Keys of the questions the answers ruled out: their old answers go too."""
+        return set(self._skipped)
+
+    def _clean_number(self, question: Question, cleaned: dict[str, Any]) -> None:
+        text = (cleaned.get(question.key) or "").strip()
+        dont_know = bool(cleaned.get(unknown_name(question.key)))
+        name = question.label or question.text
+        if text and dont_know:
+            self.add_error(
+                question.key,
+                _("Enter your %(name)s or tick “I don't know”, not both.") % {"name": name},
+            )
+        elif not text and not dont_know:
+            if question.clinical:
+                message = _("Enter your %(name)s, or tick “I don't know”.")
+            else:
+                message = _("Enter your %(name)s.")
+            self.add_error(question.key, message % {"name": name})
+        elif text:
+            number = _parse_number(text)
+            if number is None:
+                self.add_error(question.key, _("Enter a number, like 12 or 12.5."))
+            elif question.type == INTEGER and number != number.to_integral_value():
+                self.add_error(question.key, _("Enter a whole number, like 12."))
+            elif (question.min is not None and number < Decimal(str(question.min))) or (
+                question.max is not None and number > Decimal(str(question.max))
+            ):
+                self.add_error(
+                    question.key,
+                    _("Enter a number from %(min)s to %(max)s.")
+                    % {"min": _plain(question.min), "max": _plain(question.max)},
+                )
+            else:
+                cleaned[question.key] = str(number)
+
+    def answers(self) -> dict[str, Any]:
+        """The valid answers of this step, by key (None for "I don't know").
+
+        On a form with errors it holds the answers that were valid, so that "Back" keeps
+        what the patient got right.
+        """
+        return {k: v for k, v in self._valid_answers().items() if k not in self._skipped}
+
+    def _valid_answers(self) -> dict[str, Any]:
+        raw: dict[str, Any] = {}
+        cleaned = getattr(self, "cleaned_data", {})
+        for question in self.questions:
+            if question.key not in cleaned or question.key in (self._errors or {}):
+                continue
+            value = cleaned[question.key]
+            if question.type in (INTEGER, NUMBER):
+                raw[question.key] = value or None
+            elif question.type == MULTI:
+                raw[question.key] = list(value)
+            else:
+                raw[question.key] = None if value in (UNKNOWN, "") else value
+        try:
+            return answers_validate(raw, from_form=True)
+        except AnswersInvalid as error:
+            # The checks above mirror the bank's: reaching this means a question the bank
+            # refuses, so keep only what the bank accepts.
+            return answers_validate(
+                {k: v for k, v in raw.items() if k not in error.message_dict}, from_form=True
+            )
+
+
+def _field_for(question: Question) -> forms.Field:
+    label = question.text
+    if question.type == BOOLEAN:
+        choices = [(YES, _("Yes")), (NO, _("No"))]
+        if question.clinical:
+            choices.append((UNKNOWN, _("I don't know")))
+        return forms.ChoiceField(
+            label=label,
+            choices=choices,
+            widget=forms.RadioSelect,
+            error_messages={"required": _choose_message(question)},
+        )
+    if question.type == CHOICE:
+        choices = list(question.choices)
+        if question.clinical:
+            choices.append((UNKNOWN, _("I don't know")))
+        return forms.ChoiceField(
+            label=label,
+            choices=choices,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose one answer.")},
+        )
+    if question.type == MULTI:
+        return forms.MultipleChoiceField(
+            label=label,
+            choices=list(question.choices),
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        )
+    if question.type == DATE:
+        return forms.DateField(
+            label=label,
+            required=not question.clinical,
+            widget=forms.DateInput(attrs={"type": "date"}),
+            error_messages={"invalid": _("Enter a date, like 2024-03-31.")},
+        )
+    # Numbers arrive as text so that "12,5" and stray spaces get a helpful message
+    # rather than a browser's; `clean` parses them.
+    return forms.CharField(label=label, required=False, max_length=20, strip=True)
+
+
+def _choose_message(question: Question) -> str:
+    if question.clinical:
+        return str(_("Choose Yes, No or “I don't know”."))
+    return str(_("Choose Yes or No."))
+
+
+def _initial_for(question: Question, value: Any) -> dict[str, Any]:
+    key = question.key
+    if value is None:
+        if question.type in (INTEGER, NUMBER):
+            return {unknown_name(key): True} if question.clinical else {}
+        return {key: UNKNOWN} if question.clinical else {}
+    if question.type == BOOLEAN:
+        return {key: YES if value else NO}
+    if question.type in (INTEGER, NUMBER):
+        return {key: _plain(value)}
+    return {key: value}
+
+
+def _parse_number(text: str) -> Decimal | None:
+    # A comma is the decimal mark in much of the world; accept "12,5".
+    try:
+        number = Decimal(text.replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _plain(number: float | None) -> str:
+    if number is None:
+        return ""
+    return str(int(number)) if float(number) == int(number) else str(number)
+
+
+class ApplyForm(ErrorSummaryMixin, forms.Form):
+    """Contact details and consent."""
+
+    full_name = forms.CharField(
+        label=_("Your full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Enter your name.")},
+    )
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.com."),
+        },
+    )
+    phone = forms.CharField(
+        label=_("Your phone number (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}),
+    )
+    contact_method = forms.ChoiceField(
+        label=_("How should the study team contact you?"),
+        choices=Application.ContactMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose email or phone.")},
+    )
+    contact_time = forms.ChoiceField(
+        label=_("When is the best time to reach you?"),
+        choices=Application.ContactTime.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a time.")},
+    )
+    consent_contact = forms.BooleanField(
+        label=_("I agree that the study team may contact me about this study."),
+        error_messages={"required": _("Tick this box so the study team may contact you.")},
+    )
+    consent_share = forms.BooleanField(
+        label=_("I agree to share my answers with the study team."),
+        error_messages={"required": _("Tick this box to share your answers with the team.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("contact_method") == Application.ContactMethod.PHONE and not cleaned.get(
+            "phone"
+        ):
+            self.add_error("phone", _("Enter a phone number, or choose to be contacted by email."))
+        return cleaned
+
+
+class EmailLinkForm(ErrorSummaryMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.com."),
+        },
+    )

@@ -1,0 +1,396 @@
+"""Views of the patient journey: thin, over the flow (`flow.py`) and the services.
+
+The draft in progress is found through the session (one per trial), never through the
+URL, so answers and drafts never appear in an address, a log line or a referrer. Every
+page that shows health data is sent with `Cache-Control: no-store`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from screening.models import Application, Draft
+from screening.selectors import trial_evaluate
+from screening.services.applications import (
+    ApplicationDuplicate,
+    Consent,
+    Contact,
+    ScreeningClosed,
+    application_submit,
+    application_withdraw_and_erase,
+    draft_answers_save,
+    draft_email_link,
+    draft_start,
+)
+from trials.models import Trial
+
+from . import words
+from .consent import CONSENT_TEXT, CONSENT_VERSION
+from .flow import Flow, QuestionStep
+from .forms import ApplyForm, EmailLinkForm, QuestionsForm
+from .selectors import trials_similar
+
+SESSION_DRAFTS = "screening_drafts"
+SESSION_SUBMITTED = "screening_submitted"
+
+
+def _rate(setting: str):  # type: ignore[no-untyped-def]
+    def rate(group: str, request: HttpRequest) -> str:
+        return str(getattr(settings, setting))
+
+    return rate
+
+
+def _trial(nct_id: str) -> Trial:
+    return get_object_or_404(Trial, nct_id=nct_id.upper())
+
+
+def _draft(request: HttpRequest, trial: Trial) -> Draft | None:
+    token = request.session.get(SESSION_DRAFTS, {}).get(trial.nct_id)
+    if not token:
+        return None
+    return Draft.objects.filter(token=token, trial=trial, submitted_at__isnull=True).first()
+
+
+def _remember(request: HttpRequest, draft: Draft, nct_id: str) -> None:
+    drafts = dict(request.session.get(SESSION_DRAFTS, {}))
+    drafts[nct_id] = draft.token
+    request.session[SESSION_DRAFTS] = drafts
+
+
+def _forget(request: HttpRequest, nct_id: str) -> None:
+    drafts = dict(request.session.get(SESSION_DRAFTS, {}))
+    drafts.pop(nct_id, None)
+    request.session[SESSION_DRAFTS] = drafts
+
+
+def _closed(request: HttpRequest, trial: Trial) -> HttpResponse:
+    return render(request, "screening/closed.html", {"trial": trial})
+
+
+def _step_url(trial: Trial, step: QuestionStep) -> str:
+    return reverse("screening:step", args=[trial.nct_id, step.identifier])
+
+
+def _next_url(trial: Trial, flow: Flow, draft: Draft) -> str:
+    """Where the dispatcher sends the patient: the first step not done, else the result."""
+    step = flow.first_incomplete(draft)
+    if step is not None:
+        return _step_url(trial, step)
+    return reverse("screening:result", args=[trial.nct_id])
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, nct_id: str) -> HttpResponse:
+    """ "Check if you qualify": what to expect, then a new or continued questionnaire."""
+    trial = _trial(nct_id)
+    if not trial.screening_open:
+        return _closed(request, trial)
+    draft = _draft(request, trial)
+    flow = Flow.for_trial(trial)
+    if request.method == "POST":
+        if draft is None or request.POST.get("action") == "restart":
+            draft = draft_start(trial=trial)
+            _remember(request, draft, trial.nct_id)
+        return redirect(_next_url(trial, flow, draft))
+    return render(
+        request,
+        "screening/start.html",
+        {"trial": trial, "draft": draft, "step_count": len(flow.steps)},
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def dispatch(request: HttpRequest, nct_id: str) -> HttpResponse:
+    trial = _trial(nct_id)
+    draft = _draft(request, trial)
+    if draft is None:
+        return redirect("screening:start", trial.nct_id)
+    return redirect(_next_url(trial, Flow.for_trial(trial), draft))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, nct_id: str, step: str) -> HttpResponse:
+    trial = _trial(nct_id)
+    if not trial.screening_open:
+        return _closed(request, trial)
+    draft = _draft(request, trial)
+    if draft is None:
+        return redirect("screening:start", trial.nct_id)
+    flow = Flow.for_trial(trial)
+    current = flow.get(step)
+    if current is None or not current.is_applicable(draft):
+        return redirect(_next_url(trial, flow, draft))
+
+    questions = current.asked(draft.answers)
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        form = QuestionsForm(
+            request.POST, questions=questions, answers=draft.answers, context=draft.answers
+        )
+        valid = form.is_valid()
+        if valid or action in ("back", "later"):
+            draft = draft_answers_save(
+                draft=draft,
+                answers=form.answers(),
+                forget=form.skipped(),
+                step=current.identifier if valid and action == "next" else None,
+                allowed=flow.keys(),
+            )
+            if action == "back":
+                previous = flow.previous(draft, current)
+                return redirect(
+                    _step_url(trial, previous)
+                    if previous
+                    else reverse("screening:start", args=[trial.nct_id])
+                )
+            if action == "later":
+                return redirect("screening:save", trial.nct_id)
+            evaluation = trial_evaluate(trial=trial, answers=draft.answers)
+            if evaluation["verdict"] == "not_eligible":
+                return redirect("screening:result", trial.nct_id)
+            following = flow.next(draft, current)
+            if following is not None:
+                return redirect(_step_url(trial, following))
+            return redirect(_next_url(trial, flow, draft))
+        status = 400
+    else:
+        form = QuestionsForm(questions=questions, answers=draft.answers)
+        status = 200
+    number, total = flow.position(draft, current)
+    return render(
+        request,
+        "screening/step.html",
+        {
+            "trial": trial,
+            "step": current,
+            "form": form,
+            "number": number,
+            "total": total,
+            "is_first": number == 1,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def result(request: HttpRequest, nct_id: str) -> HttpResponse:
+    trial = _trial(nct_id)
+    draft = _draft(request, trial)
+    if draft is None:
+        return redirect("screening:start", trial.nct_id)
+    flow = Flow.for_trial(trial)
+    evaluation = trial_evaluate(trial=trial, answers=draft.answers)
+    verdict = evaluation["verdict"]
+    remaining = flow.first_incomplete(draft)
+    if remaining is not None and verdict != "not_eligible":
+        return redirect(_step_url(trial, remaining))
+    steps = flow.applicable(draft)
+    completed = [s for s in steps if s.is_completed(draft)]
+    return render(
+        request,
+        "screening/result.html",
+        {
+            "trial": trial,
+            "verdict": verdict,
+            "verdict_words": words.VERDICT[verdict],
+            "criteria": words.criteria_for_patient(evaluation["criteria"]),
+            "early": remaining is not None,
+            "last_step": completed[-1] if completed else (steps[0] if steps else None),
+            "steps": steps,
+            "similar": trials_similar(trial=trial) if verdict == "not_eligible" else [],
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=_rate("SCREENING_RATE_EMAIL_LINK"), method="POST", block=True)
+def save(request: HttpRequest, nct_id: str) -> HttpResponse:
+    """ "Continue later": the link to resume, and an offer to email it."""
+    trial = _trial(nct_id)
+    draft = _draft(request, trial)
+    if draft is None:
+        return redirect("screening:start", trial.nct_id)
+    sent = False
+    if request.method == "POST":
+        form = EmailLinkForm(request.POST)
+        if form.is_valid():
+            draft_email_link(draft=draft, email=form.cleaned_data["email"])
+            sent = True
+            form = EmailLinkForm()
+    else:
+        form = EmailLinkForm()
+    return render(
+        request,
+        "screening/save.html",
+        {
+            "trial": trial,
+            "form": form,
+            "sent": sent,
+            "resume_url": request.build_absolute_uri(
+                reverse("screening:resume", args=[draft.token])
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    """A link from another device: adopt the draft in this browser and carry on."""
+    draft = get_object_or_404(Draft.objects.select_related("trial"), token=token)
+    trial = draft.trial
+    if draft.submitted_at is not None:
+        messages.info(request, _("These answers have already been sent to the study team."))
+        return redirect(trial.get_absolute_url())
+    _remember(request, draft, trial.nct_id)
+    return redirect(_next_url(trial, Flow.for_trial(trial), draft))
+
+
+def _contact(form: ApplyForm) -> Contact:
+    data = form.cleaned_data
+    return Contact(
+        full_name=data["full_name"],
+        email=data["email"],
+        phone=data["phone"],
+        contact_method=data["contact_method"],
+        contact_time=data["contact_time"],
+        language=(get_language() or "en")[:10],
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=_rate("SCREENING_RATE_APPLY"), method="POST", block=True)
+def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
+    trial = _trial(nct_id)
+    if not trial.screening_open:
+        return _closed(request, trial)
+    draft = _draft(request, trial)
+    if draft is None:
+        return redirect("screening:start", trial.nct_id)
+    flow = Flow.for_trial(trial)
+    evaluation = trial_evaluate(trial=trial, answers=draft.answers)
+    if not flow.is_completed(draft) and evaluation["verdict"] != "not_eligible":
+        return redirect(_next_url(trial, flow, draft))
+
+    duplicate = False
+    if request.method == "POST":
+        form = ApplyForm(request.POST)
+        if form.is_valid():
+            consent = Consent(
+                version=CONSENT_VERSION,
+                to_be_contacted=form.cleaned_data["consent_contact"],
+                to_share_answers=form.cleaned_data["consent_share"],
+            )
+            try:
+                application = application_submit(
+                    draft=draft, contact=_contact(form), consent=consent
+                )
+            except ScreeningClosed:
+                return _closed(request, trial)
+            except ApplicationDuplicate:
+                duplicate = True
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                _forget(request, trial.nct_id)
+                request.session[SESSION_SUBMITTED] = application.pk
+                return redirect("screening:confirmation", trial.nct_id)
+    else:
+        form = ApplyForm()
+    return render(
+        request,
+        "screening/apply.html",
+        {
+            "trial": trial,
+            "form": form,
+            "duplicate": duplicate,
+            "verdict_words": words.VERDICT[evaluation["verdict"]],
+            "consent_text": CONSENT_TEXT,
+        },
+        status=400 if (form.errors or duplicate) else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def confirmation(request: HttpRequest, nct_id: str) -> HttpResponse:
+    trial = _trial(nct_id)
+    pk = request.session.get(SESSION_SUBMITTED)
+    application = Application.objects.filter(pk=pk, trial=trial).first() if pk else None
+    if application is None:
+        return redirect(trial.get_absolute_url())
+    return render(
+        request,
+        "screening/confirmation.html",
+        {
+            "trial": trial,
+            "application": application,
+            "status_url": request.build_absolute_uri(
+                reverse("screening:status", args=[application.status_token])
+            ),
+        },
+    )
+
+
+def _application(status_token: str) -> Application:
+    return get_object_or_404(Application.objects.select_related("trial"), status_token=status_token)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def status(request: HttpRequest, status_token: str) -> HttpResponse:
+    """The patient's private status link: where the application stands."""
+    application = _application(status_token)
+    return render(
+        request,
+        "screening/status.html",
+        {
+            "application": application,
+            "trial": application.trial,
+            "status_words": words.STATUS[application.status],
+            "withdrawn": application.status == Application.Status.WITHDRAWN,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, status_token: str) -> HttpResponse:
+    """Withdraw and erase, after a confirmation page."""
+    application = _application(status_token)
+    if application.status == Application.Status.WITHDRAWN:
+        return redirect("screening:status", status_token)
+    if request.method == "POST":
+        application_withdraw_and_erase(application=application)
+        messages.success(
+            request, _("You have withdrawn. Your details and answers have been erased.")
+        )
+        return redirect("screening:status", status_token)
+    return render(
+        request,
+        "screening/withdraw.html",
+        {"application": application, "trial": application.trial},
+    )
+
+
+def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Too many tries from one address: a kind page, status 429."""
+    return render(request, "screening/ratelimited.html", status=429)

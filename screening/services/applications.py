@@ -1,0 +1,212 @@
+"""Writes of the patient journey: drafts, applications, withdrawal.
+
+Every function here runs in one transaction: a refused request saves nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from screening.models import Application, Draft, StatusChange
+from screening.models.applications import CLOSED_STATUSES
+from screening.questions import answers_validate
+from screening.selectors import trial_evaluate
+from trials.models import Trial
+
+# No 0/O, 1/I/L: a reference is read out on the phone and typed from paper.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class Contact:
+    full_name: str
+    email: str
+    phone: str = ""
+    contact_method: str = Application.ContactMethod.EMAIL
+    contact_time: str = Application.ContactTime.ANY
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Consent:
+    """What the patient agreed to, and under which version of the consent text."""
+
+    version: str
+    to_be_contacted: bool
+    to_share_answers: bool
+
+
+class ApplicationDuplicate(Exception):
+    """The same email already has an open application for this trial."""
+
+
+class ScreeningClosed(Exception):
+    """The trial does not take applications through the portal now."""
+
+
+def draft_start(*, trial: Trial) -> Draft:
+    return Draft.objects.create(trial=trial)
+
+
+@transaction.atomic
+def draft_answers_save(
+    *,
+    draft: Draft,
+    answers: Mapping[str, Any],
+    step: str | None,
+    allowed: set[str],
+    forget: set[str] | frozenset[str] = frozenset(),
+) -> Draft:
+    """Merge one step's answers into the draft; mark the step completed when given.
+
+    Only the trial's own questions are kept (`allowed`), so a crafted form can add
+    nothing else to a patient's record. `forget` names questions that skip logic now
+    hides: their earlier answers are removed rather than left to mislead.
+    """
+    unknown_keys = set(answers) - allowed
+    if unknown_keys:
+        raise ValidationError(_("These answers are not asked by this trial."))
+    clean = answers_validate(dict(answers))
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    kept = {key: value for key, value in draft.answers.items() if key not in forget}
+    draft.answers = {**kept, **clean}
+    if step and step not in draft.completed_steps:
+        draft.completed_steps = [*draft.completed_steps, step]
+    draft.save(update_fields=["answers", "completed_steps", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def draft_email_link(*, draft: Draft, email: str) -> Draft:
+    """Keep the patient's email on the draft and send them the link to continue."""
+    draft.email = email
+    draft.save(update_fields=["email", "updated_at"])
+    _send_resume_link(draft)
+    return draft
+
+
+def _send_resume_link(draft: Draft) -> None:
+    """The single place that asks for the "continue later" email.
+
+    The notify service (`notify_resume_link(draft=draft)`) writes the outbox row in
+    this transaction; until it is merged the draft keeps the email for it.
+    """
+
+
+def _reference_new() -> str:
+    while True:
+        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+        if not Application.objects.filter(reference=reference).exists():
+            return reference
+
+
+def application_open_exists(*, trial: Trial, email: str) -> bool:
+    return (
+        Application.objects.filter(trial=trial, email__iexact=email)
+        .exclude(status__in=CLOSED_STATUSES)
+        .exists()
+    )
+
+
+@transaction.atomic
+def application_submit(*, draft: Draft, contact: Contact, consent: Consent) -> Application:
+    """Turn a draft into an application, in one transaction.
+
+    Stores snapshots of the answers and of the evaluation as they are now (later edits
+    to the criteria never rewrite them), the consent version and time, and a short
+    unguessable reference. A not-eligible patient may apply too: the snapshot says so.
+
+    Raises `ValidationError` without both consents, `ScreeningClosed` when the trial
+    takes no applications, `ApplicationDuplicate` when the email already has an open
+    application for this trial.
+    """
+    if not (consent.to_be_contacted and consent.to_share_answers):
+        raise ValidationError(_("Both consents are needed to apply."))
+    # Locking the trial row makes two simultaneous submissions with one email queue up,
+    # so the duplicate check below cannot be raced.
+    trial = Trial.objects.select_for_update().get(pk=draft.trial_id)
+    if not trial.screening_open:
+        raise ScreeningClosed
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    if draft.submitted_at is not None:
+        raise ApplicationDuplicate
+    email = contact.email.strip()
+    if application_open_exists(trial=trial, email=email):
+        raise ApplicationDuplicate
+    answers = answers_validate(dict(draft.answers))
+    evaluation = trial_evaluate(trial=trial, answers=answers)
+    now = timezone.now()
+    application = Application.objects.create(
+        reference=_reference_new(),
+        trial=trial,
+        draft=draft,
+        full_name=contact.full_name.strip(),
+        email=email,
+        phone=contact.phone.strip(),
+        contact_method=contact.contact_method,
+        contact_time=contact.contact_time,
+        language=contact.language,
+        answers=answers,
+        evaluation=evaluation,
+        verdict=evaluation["verdict"],
+        score=evaluation["score"],
+        consent_version=consent.version,
+        consented_at=now,
+    )
+    draft.submitted_at = now
+    draft.save(update_fields=["submitted_at", "updated_at"])
+    _announce(application)
+    return application
+
+
+def _announce(application: Application) -> None:
+    """The single place that tells people about a new application.
+
+    The notify service writes, in this transaction, the patient's receipt
+    (`notify_application_received(application=...)`) and the team's alert
+    (`notify_coordinators_new_applicant(application=...)`).
+    """
+
+
+@transaction.atomic
+def application_withdraw_and_erase(*, application: Application) -> Application:
+    """The patient withdraws: erase their details and answers, record the withdrawal.
+
+    The reference, trial, dates and verdict stay, so the team sees a withdrawn row and
+    nothing else about the person.
+    """
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status == Application.Status.WITHDRAWN:
+        return application
+    previous = application.status
+    application.full_name = ""
+    application.email = ""
+    application.phone = ""
+    application.answers = {}
+    application.evaluation = {
+        "trial": application.evaluation.get("trial", ""),
+        "verdict": application.verdict,
+        "score": application.score,
+        "criteria": [],
+    }
+    application.status = Application.Status.WITHDRAWN
+    application.status_changed_at = timezone.now()
+    application.save()
+    StatusChange.objects.create(
+        application=application,
+        from_status=previous,
+        to_status=Application.Status.WITHDRAWN,
+        by=None,
+    )
+    if application.draft_id:
+        Draft.objects.filter(pk=application.draft_id).update(answers={}, email="")
+    return application
