@@ -54,6 +54,9 @@ def environment(static_root: str) -> dict[str, str]:
         # Each submit comes from 127.0.0.1: an operator would raise the limit the same way.
         "SCREENING_RATE_APPLY": "1000000/m",
         "SCREENING_RATE_EMAIL_LINK": "1000000/m",
+        # Without REDIS_URL, Celery runs tasks in the request: the outbox rows are still
+        # written, but the emails go nowhere rather than to the console.
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
     }
 
 

@@ -92,6 +92,8 @@ class WrkResult:
     max_ms: float
     status_errors: int
     socket_errors: int
+    # Responses a checking script (submit.lua) did not expect, e.g. no redirect.
+    unexpected: int = 0
 
     @property
     def rps(self) -> float:
@@ -143,5 +145,6 @@ def wrk(
                 max_ms=data["max_us"] / 1e3,
                 status_errors=data["status_errors"],
                 socket_errors=data["socket_errors"],
+                unexpected=data["unexpected"],
             )
     raise RuntimeError(f"wrk gave no result (exit {run.returncode}): {run.stderr.strip()}")

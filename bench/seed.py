@@ -46,6 +46,7 @@ from trials.services import (
 REFERENCE_TRIAL = "NCT04356287"
 COORDINATOR_EMAIL = "coordinator@bench.example"
 COORDINATOR_PASSWORD = "bench-coordinator-password"  # noqa: S105 - a throwaway bench DB
+COORDINATOR_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXB"  # noqa: S105
 MARKER_TABLE = "bench_seed_marker"
 BATCH = 2000
 
