@@ -14,3 +14,6 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 # Unit tests run Celery tasks in-process even when REDIS_URL is set; the services tests
 # (tests/test_worker*.py) start their own Redis and a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests change the catalogue between requests; tests/test_public_page_cache.py turns the
+# cache of the public pages back on where it is the subject.
+PUBLIC_PAGE_CACHE_SECONDS = 0

@@ -4,6 +4,8 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +15,17 @@ OPEN = "open"
 
 
 def country_choices() -> list[tuple[str, str]]:
-    countries = Location.objects.exclude(country="").values_list("country", flat=True)
-    return [(c, c) for c in countries.distinct().order_by("country")]
+    """The countries of all sites, for the filter. Reading them scans every site (43 ms at
+    67,000 sites, measured by `make bench`), so they are cached as long as the public pages."""
+
+    def read() -> list[tuple[str, str]]:
+        countries = Location.objects.exclude(country="").values_list("country", flat=True)
+        return [(c, c) for c in countries.distinct().order_by("country")]
+
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        return read()
+    return cache.get_or_set("trials:country-choices", read, seconds)
 
 
 class TrialSearchForm(forms.Form):

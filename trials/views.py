@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from trials.caching import public_page_cache
 from trials.criteria_text import parse_criteria
 from trials.filters import TrialFilter
 from trials.models import Trial
@@ -12,6 +13,7 @@ PAGE_SIZE = 20
 
 
 @require_GET
+@public_page_cache
 def trial_list(request: HttpRequest) -> HttpResponse:
     filterset = TrialFilter(request.GET or None, queryset=Trial.objects.all())
     valid = not filterset.is_bound or filterset.form.is_valid()
@@ -33,6 +35,7 @@ def trial_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page_cache
 def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     trial = trial_get_for_page(nct_id=nct_id)
     context = {
