@@ -65,10 +65,18 @@ class Page:
 
 
 def public_pages() -> list[Page]:
-    return [
-        Page("trials list", reverse("trials:list"), target="public"),
-        Page("search", f"{reverse('trials:list')}?q={SEARCH_QUERY}", target="public"),
-        Page("trial page", reverse("trials:detail", args=[REFERENCE_TRIAL]), target="public"),
+    """The catalogue as a stateless visitor gets it (cached for PUBLIC_PAGE_CACHE_SECONDS),
+    and as rendered for a visitor with a session (never from the cache)."""
+    paths = {
+        "trials list": reverse("trials:list"),
+        "search": f"{reverse('trials:list')}?q={SEARCH_QUERY}",
+        "trial page": reverse("trials:detail", args=[REFERENCE_TRIAL]),
+    }
+    # Any session cookie, even one that names no session, skips the cache.
+    stateful = session_cookie("bench-no-such-session")
+    return [Page(name, path, target="public") for name, path in paths.items()] + [
+        Page(f"{name} (uncached)", path, prepare=lambda n, t: [stateful])
+        for name, path in paths.items()
     ]
 
 

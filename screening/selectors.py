@@ -27,7 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from screening.eligibility import (
@@ -134,14 +135,17 @@ def trial_basic_criteria(
     return basics
 
 
-def trial_criteria(*, trial: Trial) -> list[CriterionSpec]:
+def trial_criteria(
+    *, trial: Trial, encoded: list[CriterionSpec] | None = None
+) -> list[CriterionSpec]:
     """Everything a patient is screened on for this trial, in the order shown.
 
     Basics first, then the published criteria (inclusions, then exclusions). For a trial
     without encoded criteria, a last item (number "published", no rule, always unknown)
-    stands for the published criteria that only the study team can check.
+    stands for the published criteria that only the study team can check. `encoded`,
+    when given, stands for `trial_encoded_criteria(trial=trial)` (already read).
     """
-    encoded = trial_encoded_criteria(trial=trial)
+    encoded = trial_encoded_criteria(trial=trial) if encoded is None else encoded
     specs = trial_basic_criteria(trial=trial, encoded=encoded) + encoded
     # Even a trial that publishes no criteria text gets this item: with nothing encoded,
     # nobody should read "likely eligible" from its basics alone.
@@ -208,9 +212,9 @@ def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
     A cheap database pre-filter on the listing's structured fields drops the trials whose
     basic rules the answers already fail (sex, and age in whole years: a minimum of 17.5
     years admits a 17-year-old), unless encoded criteria stand in for those rules. The
-    others are evaluated in Python, without explanations. Trials screened on the same
-    criteria give the same outcome, so each distinct set of criteria is evaluated once.
-    Raises `AnswersInvalid` like `trial_evaluate`.
+    others are evaluated in Python, without explanations. Thousands of trials share a
+    few shapes (the same listing limits, the same criteria), so each distinct shape is
+    evaluated once. Two queries. Raises `AnswersInvalid` like `trial_evaluate`.
     """
     clean = answers_validate(answers)
     listing = Q()
@@ -226,30 +230,48 @@ def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
     # always evaluated.
     encoded = Exists(Criterion.objects.filter(trial=OuterRef("pk"))) | Q(nct_id__in=ENCODED)
     trials = Trial.objects.filter(Q(screening_open=True) & (listing | encoded))
-    trials = trials.only(
-        "nct_id", "brief_title", "sex", "minimum_age", "maximum_age", "healthy_volunteers"
-    ).prefetch_related(Prefetch("criteria", queryset=Criterion.objects.only(*_CRITERION_FIELDS)))
+
+    # Rules are read as JSON text: equal text, equal rule, parsed once per shape.
+    rules: dict[int, list[tuple[str, str, str | None]]] = {}
+    for trial_id, kind, number, rule in Criterion.objects.filter(
+        trial__in=trials.values("pk")
+    ).values_list("trial_id", "kind", "number", Cast("rule", TextField())):
+        rules.setdefault(trial_id, []).append((kind, number, rule))
+
     outcomes: dict[tuple[Any, ...], tuple[str, float]] = {}
     screened = []
-    for trial in trials:
-        key = _screening_key(trial)
-        if key not in outcomes:
-            evaluation = evaluate(trial_criteria(trial=trial), clean)
-            outcomes[key] = (evaluation.verdict, evaluation.score)
-        verdict, score = outcomes[key]
-        screened.append(TrialScreening(trial.nct_id, trial.brief_title, verdict, score))
+    for pk, nct_id, title, *limits in trials.values_list(
+        "pk", "nct_id", "brief_title", "sex", "minimum_age", "maximum_age", "healthy_volunteers"
+    ):
+        stored = tuple(sorted(rules.get(pk, ())))
+        # A trial screened on its code encoding (no stored rows) is a shape of its own.
+        shape = (*limits, stored, "" if stored or nct_id not in ENCODED else nct_id)
+        if shape not in outcomes:
+            outcomes[shape] = _screen_shape(shape, clean)
+        verdict, score = outcomes[shape]
+        screened.append(TrialScreening(nct_id, title, verdict, score))
     screened.sort(key=lambda s: (_VERDICT_RANK[s.verdict], -s.score, s.nct_id))
     return screened
 
 
-_CRITERION_FIELDS = ("trial", "kind", "number", "text", "rule", "verify_note", "position")
 _VERDICT_RANK = {LIKELY_ELIGIBLE: 0, NEEDS_REVIEW: 1, NOT_ELIGIBLE: 2}
 
 
-def _screening_key(trial: Trial) -> tuple[Any, ...]:
-    """Everything `trial_criteria` reads of a trial: equal keys, equal criteria."""
-    rows = tuple(
-        (c.kind, c.number, json.dumps(c.rule, sort_keys=True)) for c in trial.criteria.all()
+def _screen_shape(shape: tuple[Any, ...], answers: Mapping[str, Any]) -> tuple[str, float]:
+    sex, minimum_age, maximum_age, healthy_volunteers, stored, code = shape
+    trial = Trial(
+        nct_id=code,
+        sex=sex,
+        minimum_age=minimum_age,
+        maximum_age=maximum_age,
+        healthy_volunteers=healthy_volunteers,
     )
-    code = () if rows else (trial.nct_id in ENCODED and trial.nct_id,)
-    return (trial.sex, trial.minimum_age, trial.maximum_age, trial.healthy_volunteers, rows, code)
+    encoded = [
+        CriterionSpec(kind=kind, number=number, text="", rule=json.loads(rule) if rule else None)
+        for kind, number, rule in stored
+    ] or [
+        CriterionSpec(kind=kind, number=number, text=text, rule=rule, verify=verify)
+        for kind, number, text, rule, verify in ENCODED.get(code, [])
+    ]
+    evaluation = evaluate(trial_criteria(trial=trial, encoded=encoded), answers)
+    return evaluation.verdict, evaluation.score
