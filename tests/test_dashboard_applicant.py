@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from screening.models import ConsentText, StatusChange
-from screening.selectors_consent import consent_current
+from screening.selectors_consent import STANDARD_CONSENT, consent_current
 from tests.dashboard_personas import world  # noqa: F401
 from tests.factories import NoteFactory
 
@@ -30,6 +30,8 @@ def test_applicant_page_shows_contact_consent_answers_and_points_to_check(alice_
         "Version 1.0",
         "I agree to be contacted.",
         "ssc_diagnosis",
+        "Has a doctor told you that you have systemic sclerosis",  # the question as asked
+        "52 years",  # a value with its unit
         "Don&#x27;t know",  # mrss: null
         "2 points to check",  # one unknown with verify, one verify note
         "Measure the skin score at the screening visit.",
@@ -134,3 +136,10 @@ def test_trial_settings_close_screening_and_publish_consent(alice_client, world)
 
 def test_consent_current_is_none_before_any_version(world):  # noqa: F811
     assert consent_current(trial=world.trial_b) is None
+
+
+def test_an_application_under_the_standard_consent_shows_its_words(alice_client, world):  # noqa: F811
+    world.app_a.consent_version = STANDARD_CONSENT.version
+    world.app_a.save(update_fields=["consent_version"])
+    html = page_of(alice_client, world.app_a).content.decode()
+    assert "study team of this trial only" in html
