@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from accounts.access import applications_for_user, memberships_for_user
 from accounts.models import TrialMembership
 from screening.models import Application, Verdict
-from screening.questions import QUESTIONS, Question
+from screening.questions import QUESTIONS, AnswersInvalid, Question
+from screening.selectors import trial_evaluate
 
 Status = Application.Status
 
@@ -118,3 +119,43 @@ def evaluation_points_to_check(*, evaluation: dict[str, Any]) -> list[dict[str, 
         for criterion in evaluation.get("criteria", [])
         if criterion.get("outcome") == "unknown" or criterion.get("verify")
     ]
+
+
+@dataclass(frozen=True)
+class CurrentEvaluation:
+    """The stored answers evaluated under the trial's criteria as they are today."""
+
+    verdict: str
+    score: float
+    changed: list[dict[str, Any]]  # criteria whose outcome or wording differs from the snapshot
+
+    @property
+    def verdict_label(self) -> str:
+        return str(Verdict(self.verdict).label)
+
+
+def evaluation_under_current_criteria(*, application: Application) -> CurrentEvaluation | None:
+    """How the application would fare under today's criteria, if they changed since.
+
+    None when nothing differs, or when there is nothing to evaluate (erased answers, or
+    answers the question bank no longer accepts). The snapshot itself is never touched.
+    """
+    if not application.answers:
+        return None
+    try:
+        current = trial_evaluate(trial=application.trial, answers=application.answers)
+    except AnswersInvalid:
+        return None
+    before = {
+        (c["kind"], c["number"]): (c["outcome"], c["text"])
+        for c in (application.evaluation or {}).get("criteria", [])
+    }
+    changed = [
+        c
+        for c in current["criteria"]
+        if before.get((c["kind"], c["number"])) != (c["outcome"], c["text"])
+    ]
+    removed = set(before) - {(c["kind"], c["number"]) for c in current["criteria"]}
+    if not changed and not removed and current["verdict"] == application.verdict:
+        return None
+    return CurrentEvaluation(verdict=current["verdict"], score=current["score"], changed=changed)

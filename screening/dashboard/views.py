@@ -49,6 +49,7 @@ from .selectors import (
     answers_rows,
     dashboard_summary,
     evaluation_points_to_check,
+    evaluation_under_current_criteria,
     queue_for_user,
 )
 
@@ -266,6 +267,7 @@ def _render_applicant(
         "answers": answers_rows(answers=application.answers or {}),
         "evaluation": application.evaluation or {},
         "points_to_check": evaluation_points_to_check(evaluation=application.evaluation or {}),
+        "current_evaluation": evaluation_under_current_criteria(application=application),
         "consent": consent_terms_get(trial=application.trial, version=application.consent_version),
         "history": history,
         "notes": notes,
