@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from screening.models import Application, Criterion, Draft
-from screening.patient.consent import CONSENT_VERSION
+from screening.selectors_consent import STANDARD_CONSENT
 from screening.services.applications import (
     REFERENCE_ALPHABET,
     ApplicationDuplicate,
@@ -28,7 +28,7 @@ AGNES_CONTACT = {
     "consent_contact": "on",
     "consent_share": "on",
 }
-CONSENT = Consent(version=CONSENT_VERSION, to_be_contacted=True, to_share_answers=True)
+CONSENT = Consent(version=STANDARD_CONSENT.version, to_be_contacted=True, to_share_answers=True)
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_applying_stores_snapshots_consent_and_a_short_reference(client, trial):
     assert application.evaluation["verdict"] == "likely_eligible"
     assert len(application.evaluation["criteria"]) == 17
     assert application.answers["mrss"] == 25
-    assert application.consent_version == CONSENT_VERSION
+    assert application.consent_version == STANDARD_CONSENT.version
     assert application.consented_at is not None
     assert application.draft.submitted_at is not None
     page = client.get(response.url)

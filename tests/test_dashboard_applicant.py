@@ -3,9 +3,10 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from screening.models import ConsentText, StatusChange
-from screening.selectors_consent import consent_current
+from screening.selectors_consent import STANDARD_CONSENT, consent_current
 from tests.dashboard_personas import world  # noqa: F401
 from tests.factories import NoteFactory
+from tests.patient_journey import reference_trial
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,8 @@ def test_applicant_page_shows_contact_consent_answers_and_points_to_check(alice_
         "Version 1.0",
         "I agree to be contacted.",
         "ssc_diagnosis",
+        "Has a doctor told you that you have systemic sclerosis",  # the question as asked
+        "52 years",  # a value with its unit
         "Don&#x27;t know",  # mrss: null
         "2 points to check",  # one unknown with verify, one verify note
         "Measure the skin score at the screening visit.",
@@ -134,3 +137,48 @@ def test_trial_settings_close_screening_and_publish_consent(alice_client, world)
 
 def test_consent_current_is_none_before_any_version(world):  # noqa: F811
     assert consent_current(trial=world.trial_b) is None
+
+
+def test_an_application_under_the_standard_consent_shows_its_words(alice_client, world):  # noqa: F811
+    world.app_a.consent_version = STANDARD_CONSENT.version
+    world.app_a.save(update_fields=["consent_version"])
+    html = page_of(alice_client, world.app_a).content.decode()
+    assert "study team of this trial only" in html
+
+
+def test_the_evaluation_under_changed_criteria_is_shown_beside_the_snapshot(client):
+    from screening.models import Criterion
+    from screening.services.criteria import criterion_update
+    from tests.factories import MembershipFactory
+    from tests.test_application_lifecycle import submit
+
+    trial = reference_trial()
+    alice = MembershipFactory(trial=trial).user
+    application = submit(trial)
+    client.force_login(alice)
+    assert "Under the current criteria" not in page_of(client, application).content.decode()
+
+    skin = Criterion.objects.get(trial=trial, kind="inclusion", number="2")
+    criterion_update(criterion=skin, rule={"q": "mrss", "op": "gt", "value": 30})
+    html = page_of(client, application).content.decode()
+    assert "Under the current criteria" in html
+    assert "the verdict would be: <strong>Not eligible</strong>" in html
+    application.refresh_from_db()
+    assert application.verdict == "likely_eligible"  # the snapshot stays as it was
+    assert application.evaluation["criteria"][1]["outcome"] == "met"
+
+
+@pytest.mark.parametrize("n", [2, 40])
+def test_applicant_page_queries_do_not_grow_with_notes_or_history(
+    alice_client,
+    world,  # noqa: F811
+    django_assert_max_num_queries,
+    n,
+):
+    NoteFactory.create_batch(n, application=world.app_a, author=world.alice)
+    for _ in range(n):
+        StatusChange.objects.create(
+            application=world.app_a, from_status="new", to_status="in_review", by=world.alice
+        )
+    with django_assert_max_num_queries(16):
+        assert page_of(alice_client, world.app_a).status_code == 200

@@ -18,3 +18,12 @@ def test_trial_list_shows_a_trial(client):
     response = client.get("/trials/")
     assert response.status_code == 200
     assert b"A study of tea" in response.content
+
+
+def test_the_500_page_needs_no_inline_style_or_script():
+    # The content security policy forbids inline styles and scripts on every page.
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html
+    assert "style=" not in html and "<script" not in html

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from accounts.access import applications_for_user, memberships_for_user
 from accounts.models import TrialMembership
 from screening.models import Application, Verdict
+from screening.questions import QUESTIONS, AnswersInvalid, Question
+from screening.selectors import trial_evaluate
 
 Status = Application.Status
 
@@ -70,23 +72,44 @@ def dashboard_summary(*, user: Any, since: datetime | None) -> list[TrialSummary
     return sorted(summaries.values(), key=lambda s: s.membership.trial.nct_id)
 
 
-def answers_rows(*, answers: dict[str, Any]) -> list[tuple[str, str]]:
-    """A patient's answers as (question key, value in words); null means "I don't know"."""
+@dataclass(frozen=True)
+class AnswerRow:
+    key: str
+    question: str
+    value: str
+
+
+def answers_rows(*, answers: dict[str, Any]) -> list[AnswerRow]:
+    """A patient's answers in the questionnaire's order, each with the question as the
+    patient read it and the value in words (with its unit); null means "I don't know"."""
+    bank_order = {key: position for position, key in enumerate(QUESTIONS)}
     rows = []
-    for key in sorted(answers):
-        value = answers[key]
-        if value is None:
-            shown = _("Don't know")
-        elif value is True:
-            shown = _("Yes")
-        elif value is False:
-            shown = _("No")
-        elif isinstance(value, list):
-            shown = ", ".join(str(v) for v in value)
-        else:
-            shown = str(value)
-        rows.append((key, shown))
+    for key in sorted(answers, key=lambda k: (bank_order.get(k, len(bank_order)), k)):
+        question = QUESTIONS.get(key)
+        rows.append(
+            AnswerRow(
+                key=key,
+                question=str(question.text) if question else key,
+                value=_answer_in_words(question, answers[key]),
+            )
+        )
     return rows
+
+
+def _answer_in_words(question: Question | None, value: Any) -> str:
+    if value is None:
+        return str(_("Don't know"))
+    if value is True:
+        return str(_("Yes"))
+    if value is False:
+        return str(_("No"))
+    labels = {choice: str(label) for choice, label in question.choices} if question else {}
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(v), str(v)) for v in value)
+    if str(value) in labels:
+        return labels[str(value)]
+    unit = str(question.unit) if question and question.unit else ""
+    return f"{value} {unit}".strip()
 
 
 def evaluation_points_to_check(*, evaluation: dict[str, Any]) -> list[dict[str, Any]]:
@@ -96,3 +119,43 @@ def evaluation_points_to_check(*, evaluation: dict[str, Any]) -> list[dict[str, 
         for criterion in evaluation.get("criteria", [])
         if criterion.get("outcome") == "unknown" or criterion.get("verify")
     ]
+
+
+@dataclass(frozen=True)
+class CurrentEvaluation:
+    """The stored answers evaluated under the trial's criteria as they are today."""
+
+    verdict: str
+    score: float
+    changed: list[dict[str, Any]]  # criteria whose outcome or wording differs from the snapshot
+
+    @property
+    def verdict_label(self) -> str:
+        return str(Verdict(self.verdict).label)
+
+
+def evaluation_under_current_criteria(*, application: Application) -> CurrentEvaluation | None:
+    """How the application would fare under today's criteria, if they changed since.
+
+    None when nothing differs, or when there is nothing to evaluate (erased answers, or
+    answers the question bank no longer accepts). The snapshot itself is never touched.
+    """
+    if not application.answers:
+        return None
+    try:
+        current = trial_evaluate(trial=application.trial, answers=application.answers)
+    except AnswersInvalid:
+        return None
+    before = {
+        (c["kind"], c["number"]): (c["outcome"], c["text"])
+        for c in (application.evaluation or {}).get("criteria", [])
+    }
+    changed = [
+        c
+        for c in current["criteria"]
+        if before.get((c["kind"], c["number"])) != (c["outcome"], c["text"])
+    ]
+    removed = set(before) - {(c["kind"], c["number"]) for c in current["criteria"]}
+    if not changed and not removed and current["verdict"] == application.verdict:
+        return None
+    return CurrentEvaluation(verdict=current["verdict"], score=current["score"], changed=changed)

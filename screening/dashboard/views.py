@@ -25,7 +25,7 @@ from accounts.access import (
 )
 from accounts.audit import AuditAction, audit_record
 from screening.models import Application, Note, StatusChange
-from screening.selectors_consent import consent_current, consent_get
+from screening.selectors_consent import consent_current, consent_terms, consent_terms_get
 from screening.services.trial_settings import consent_text_publish, trial_screening_set
 from screening.services.workflow import (
     WorkflowError,
@@ -49,6 +49,7 @@ from .selectors import (
     answers_rows,
     dashboard_summary,
     evaluation_points_to_check,
+    evaluation_under_current_criteria,
     queue_for_user,
 )
 
@@ -266,7 +267,8 @@ def _render_applicant(
         "answers": answers_rows(answers=application.answers or {}),
         "evaluation": application.evaluation or {},
         "points_to_check": evaluation_points_to_check(evaluation=application.evaluation or {}),
-        "consent": consent_get(trial=application.trial, version=application.consent_version),
+        "current_evaluation": evaluation_under_current_criteria(application=application),
+        "consent": consent_terms_get(trial=application.trial, version=application.consent_version),
         "history": history,
         "notes": notes,
         "status_form": status_form or StatusChangeForm(application=application),
@@ -413,7 +415,8 @@ def trial_settings(request: HttpRequest, nct_id: str) -> HttpResponse:
             "membership": membership,
             "screening_form": screening_form,
             "consent_form": consent_form,
-            "consent": consent_current(trial=trial),
+            "consent": consent_terms(trial=trial),
+            "consent_published": consent_current(trial=trial) is not None,
             "consent_history": trial.consent_texts.select_related("created_by"),
             "criteria_admin_url": _criteria_admin_url(trial) if request.user.is_staff else None,
         },

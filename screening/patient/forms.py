@@ -336,9 +336,26 @@ class ApplyForm(ErrorSummaryMixin, forms.Form):
         label=_("I agree to share my answers with the study team."),
         error_messages={"required": _("Tick this box to share your answers with the team.")},
     )
+    # The version of the consent text the patient read; if the team publishes a new one
+    # while they read, they must read the new words before agreeing to them.
+    consent_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, consent_version: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_consent_version = consent_version
+        self.fields["consent_version"].initial = consent_version
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        read = cleaned.get("consent_version")
+        if read and read != self.current_consent_version:
+            self.add_error(
+                None,
+                _(
+                    "The consent text was updated while you were reading it. Please read it "
+                    "again below, then tick the boxes."
+                ),
+            )
         if cleaned.get("contact_method") == Application.ContactMethod.PHONE and not cleaned.get(
             "phone"
         ):

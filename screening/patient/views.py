@@ -21,6 +21,7 @@ from django_ratelimit.decorators import ratelimit
 
 from screening.models import Application, Draft
 from screening.selectors import trial_evaluate
+from screening.selectors_consent import consent_terms
 from screening.services.applications import (
     ApplicationDuplicate,
     Consent,
@@ -35,7 +36,6 @@ from screening.services.applications import (
 from trials.models import Trial
 
 from . import words
-from .consent import CONSENT_TEXT, CONSENT_VERSION
 from .flow import Flow, QuestionStep
 from .forms import ApplyForm, EmailLinkForm, QuestionsForm
 from .selectors import trials_similar
@@ -291,11 +291,12 @@ def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
         return redirect(_next_url(trial, flow, draft))
 
     duplicate = False
+    terms = consent_terms(trial=trial)
     if request.method == "POST":
-        form = ApplyForm(request.POST)
+        form = ApplyForm(request.POST, consent_version=terms.version)
         if form.is_valid():
             consent = Consent(
-                version=CONSENT_VERSION,
+                version=terms.version,
                 to_be_contacted=form.cleaned_data["consent_contact"],
                 to_share_answers=form.cleaned_data["consent_share"],
             )
@@ -314,7 +315,7 @@ def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
                 request.session[SESSION_SUBMITTED] = application.pk
                 return redirect("screening:confirmation", trial.nct_id)
     else:
-        form = ApplyForm()
+        form = ApplyForm(consent_version=terms.version)
     return render(
         request,
         "screening/apply.html",
@@ -323,7 +324,7 @@ def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
             "form": form,
             "duplicate": duplicate,
             "verdict_words": words.VERDICT[evaluation["verdict"]],
-            "consent_text": CONSENT_TEXT,
+            "consent_text": terms.text,
         },
         status=400 if (form.errors or duplicate) else 200,
     )

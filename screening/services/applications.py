@@ -19,6 +19,12 @@ from screening.models import Application, Draft, StatusChange
 from screening.models.applications import CLOSED_STATUSES
 from screening.questions import answers_validate
 from screening.selectors import trial_evaluate
+from screening.services.notify import (
+    notify_application_received,
+    notify_coordinators_new_applicant,
+    notify_resume_link,
+)
+from screening.services.workflow import application_withdraw
 from trials.models import Trial
 
 # No 0/O, 1/I/L: a reference is read out on the phone and typed from paper.
@@ -95,11 +101,9 @@ def draft_email_link(*, draft: Draft, email: str) -> Draft:
 
 
 def _send_resume_link(draft: Draft) -> None:
-    """The single place that asks for the "continue later" email.
-
-    The notify service (`notify_resume_link(draft=draft)`) writes the outbox row in
-    this transaction; until it is merged the draft keeps the email for it.
-    """
+    """The single place that asks for the "continue later" email (an outbox row, in
+    this transaction: it is sent once the draft's email is committed)."""
+    notify_resume_link(draft=draft)
 
 
 def _reference_new() -> str:
@@ -169,12 +173,10 @@ def application_submit(*, draft: Draft, contact: Contact, consent: Consent) -> A
 
 
 def _announce(application: Application) -> None:
-    """The single place that tells people about a new application.
-
-    The notify service writes, in this transaction, the patient's receipt
-    (`notify_application_received(application=...)`) and the team's alert
-    (`notify_coordinators_new_applicant(application=...)`).
-    """
+    """The single place that tells people about a new application: the patient's receipt
+    and the team's alert, written to the outbox in the application's transaction."""
+    notify_application_received(application=application)
+    notify_coordinators_new_applicant(application=application)
 
 
 @transaction.atomic
@@ -182,11 +184,27 @@ def application_withdraw_and_erase(*, application: Application) -> Application:
     """The patient withdraws: erase their details and answers, record the withdrawal.
 
     The reference, trial, dates and verdict stay, so the team sees a withdrawn row and
-    nothing else about the person.
+    nothing else about the person. An application the team already closed is not
+    "withdrawn" again, but its details are erased all the same: erasure is the patient's
+    right whatever the workflow says.
     """
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status == Application.Status.WITHDRAWN:
-        return application
+    if application.is_open:
+        application_withdraw(application=application)
+    application.full_name = ""
+    application.email = ""
+    application.phone = ""
+    application.answers = {}
+    application.evaluation = {
+        "trial": application.evaluation.get("trial", ""),
+        "verdict": application.verdict,
+        "score": application.score,
+        "criteria": [],
+    }
+    application.save()
+    if application.draft_id:
+        Draft.objects.filter(pk=application.draft_id).update(answers={}, email="")
+    return application
     previous = application.status
     application.full_name = ""
     application.email = ""

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import TrialMembership, User
@@ -25,44 +25,42 @@ from trials.models import Trial
 
 STOP_SALT = "screening.notify.stop"
 
-# Statuses a patient hears about; "new" is the confirmation itself.
-PATIENT_STATUSES = frozenset(Application.Status.values) - {Application.Status.NEW}
+# Statuses a patient hears about: "new" is the confirmation itself, and a withdrawal is
+# the patient's own act, confirmed on screen (their address is erased with it).
+PATIENT_STATUSES = frozenset(Application.Status.values) - {
+    Application.Status.NEW,
+    Application.Status.WITHDRAWN,
+}
 
 
-def _absolute(view_name: str, args: list[str], fallback_path: str) -> str:
-    # The agreed path stands in until the view that owns the name is mounted; once it
-    # is, reverse() wins, so moving a URL never breaks the links in emails.
-    try:
-        path = reverse(view_name, args=args)
-    except NoReverseMatch:
-        path = fallback_path
-    return f"{settings.SITE_URL}{path}"
+def _absolute(view_name: str, args: list[str] | None = None) -> str:
+    return f"{settings.SITE_URL}{reverse(view_name, args=args)}"
 
 
 def status_url(application: Application) -> str:
     """The patient's private status page: the only door to their application."""
     token = application.status_token
-    return _absolute("screening:status", [token], f"/status/{token}/")
+    return _absolute("screening:status", [token])
 
 
 def resume_url(draft: Draft) -> str:
     """Where a patient picks up an unfinished questionnaire, on any device."""
-    return _absolute("screening:resume", [draft.token], f"/resume/{draft.token}/")
+    return _absolute("screening:resume", [draft.token])
 
 
 def dashboard_url() -> str:
-    return _absolute("dashboard:queue", [], "/dashboard/")
+    return _absolute("dashboard:queue")
 
 
 def preferences_url() -> str:
-    return _absolute("account_notifications", [], "/account/notifications/")
+    return _absolute("account_notifications")
 
 
 def stop_url(notification: Notification) -> str:
     """A link that stops emails to this notification's address. It carries a signed row
     id, never the address itself."""
     token = signing.dumps(notification.pk, salt=STOP_SALT)
-    return _absolute("email_stop", [token], f"/email/stop/{token}/")
+    return _absolute("email_stop", [token])
 
 
 def stop_token_notification(token: str) -> Notification | None:

@@ -18,6 +18,7 @@ from accounts.access import membership_get
 from accounts.audit import AuditAction, audit_record
 from accounts.models import TrialMembership, User
 from screening.models import Application, Note, StatusChange
+from screening.services.notify import notify_status_changed
 
 Status = Application.Status
 
@@ -85,6 +86,8 @@ def _move(*, application: Application, to_status: str, by: User | None, note: st
     application.status = to_status
     application.status_changed_at = timezone.now()
     application.save(update_fields=["status", "status_changed_at", "updated_at"])
+    # The patient hears of it by email, sent after this transaction commits.
+    notify_status_changed(application=application, change=change)
     return change
 
 

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.services import demo_team_create
 from screening.services.criteria import criteria_load_reference
+from screening.services.demo import demo_applications_create
 from trials.services import trial_import_paths
 
 
@@ -13,6 +15,7 @@ class Command(BaseCommand):
         steps = [
             ("trials from data/ctgov/", self.load_trials),
             ("encoded criteria", self.load_criteria),
+            ("demo study team and applicants", self.load_people),
         ]
         for label, step in steps:
             self.stdout.write(f"{label}: {step()}")
@@ -29,3 +32,11 @@ class Command(BaseCommand):
         stored = criteria_load_reference()
         trials = len({criterion.trial_id for criterion in stored})
         return f"{len(stored)} criteria on {trials} trial(s)"
+
+    def load_people(self) -> str:
+        # The demo team's passwords are public: they exist only on a developer's machine.
+        if not settings.DEBUG:
+            return "skipped (DEBUG is off)"
+        logins = demo_team_create()
+        created = demo_applications_create()
+        return f"{len(logins)} demo sign-ins, {created} new demo applicants"

@@ -1,0 +1,114 @@
+"""Demo applicants, so that a person trying `make run` has a queue to triage.
+
+They go through the real services (the questionnaire's snapshot, consent, the outbox and
+the workflow), so the demo shows exactly what a real application looks like.
+"""
+
+from typing import Any
+
+from django.db import transaction
+
+from accounts.models import TrialMembership
+from screening.models import Application, Draft
+from screening.selectors_consent import consent_terms
+from screening.services.applications import Consent, Contact, application_submit
+from screening.services.workflow import application_status_change
+from trials.models import Trial
+
+DEMO_EMAIL_DOMAIN = "patients.demo.example"
+
+# A patient with systemic sclerosis whose every answer favours the reference trial.
+_FAVOURABLE: dict[str, Any] = {
+    "age": 52,
+    "sex": "female",
+    "ssc_diagnosis": True,
+    "disease_duration_years": 1.5,
+    "mrss": 24,
+    "esr_mm_h": 32,
+    "hemoglobin_g_dl": 12.5,
+    "fvc_pct_predicted": 82,
+    "dlco_pct_predicted": 78,
+    "ild_on_imaging": False,
+    "past_renal_crisis": False,
+    "gfr_ml_min": 95,
+    "cardiac_involvement": False,
+    "inadequate_response_3_months": True,
+    "hsct_ineligible_or_unwilling": True,
+    "pregnant": False,
+    "willing_contraception": True,
+    "lvef_pct": 60,
+    "spap_mmhg": 30,
+    "mpap_mmhg": 18,
+    "ast_alt_x_uln": 1,
+    "cancer_or_myelodysplasia": False,
+    "uncontrolled_hypertension": False,
+    "uncontrolled_infection": False,
+    "height_cm": 165,
+    "weight_kg": 61,
+    "severe_psychiatric_disorder": False,
+    "neutrophils_10e9_l": 4,
+    "platelets_10e9_l": 250,
+    "cd4_10e6_l": 800,
+    "poor_compliance_history": False,
+    "in_other_drug_trial": False,
+    "can_give_consent": True,
+}
+
+# (name, answers, the statuses the team has moved it through)
+_REFERENCE_APPLICANTS: list[tuple[str, dict[str, Any], list[str]]] = [
+    ("Agnes Tremblay", _FAVOURABLE, []),
+    ("Bernard Roy", {**_FAVOURABLE, "mrss": None, "esr_mm_h": None}, []),
+    ("Chloé Gagnon", {**_FAVOURABLE, "cd4_10e6_l": None, "lvef_pct": None}, ["in_review"]),
+    (
+        "Daniel Côté",
+        {
+            **_FAVOURABLE,
+            "disease_duration_years": 6,
+            "mrss": 19,
+            "ild_on_imaging": True,
+            "fvc_pct_predicted": 68,
+        },
+        ["in_review", "contacted_1"],
+    ),
+    ("Élise Morin", {**_FAVOURABLE, "gfr_ml_min": 25}, []),
+    ("François Bouchard", {"age": 61, "ssc_diagnosis": True, "mrss": 30}, []),
+    ("Gabrielle Lavoie", {**_FAVOURABLE, "pregnant": True}, ["in_review", "not_eligible"]),
+]
+
+_OTHER_APPLICANTS: list[tuple[str, dict[str, Any], list[str]]] = [
+    ("Hélène Fortin", {"age": 44, "sex": "female", "healthy_volunteer": False}, []),
+    ("Isabelle Pelletier", {"age": 38, "sex": "female"}, []),
+]
+
+
+def _email(name: str) -> str:
+    local = name.split()[0].lower().translate(str.maketrans("éèêëçô", "eeeeco"))
+    return f"{local}@{DEMO_EMAIL_DOMAIN}"
+
+
+@transaction.atomic
+def demo_applications_create() -> int:
+    """Submit the demo applicants to the reference trial and to the demo team's other
+    trial, once. Returns how many were created (0 when they already exist)."""
+    if Application.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").exists():
+        return 0
+    created = 0
+    for trial in Trial.objects.filter(team__isnull=False).distinct().order_by("nct_id"):
+        coordinator = (
+            trial.team.filter(role=TrialMembership.Role.COORDINATOR).select_related("user").first()
+        )
+        applicants = _REFERENCE_APPLICANTS if trial.nct_id == "NCT04356287" else _OTHER_APPLICANTS
+        terms = consent_terms(trial=trial)
+        for name, answers, moves in applicants:
+            draft = Draft.objects.create(trial=trial, answers=answers)
+            application = application_submit(
+                draft=draft,
+                contact=Contact(full_name=name, email=_email(name), phone="+1 514 555 0142"),
+                consent=Consent(version=terms.version, to_be_contacted=True, to_share_answers=True),
+            )
+            for status in moves:
+                application_status_change(
+                    application=application, to_status=status, by=coordinator.user
+                )
+            created += 1
+    return created
