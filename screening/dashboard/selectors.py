@@ -4,12 +4,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.access import applications_for_user, memberships_for_user
 from accounts.models import TrialMembership
 from screening.models import Application, Verdict
+from screening.models.applications import triage_ranks
 from screening.questions import QUESTIONS, AnswersInvalid, Question
 from screening.selectors import trial_evaluate
 
@@ -18,21 +19,20 @@ Status = Application.Status
 
 def queue_order(queryset: QuerySet[Application]) -> QuerySet[Application]:
     """Default triage order: new first, then likely eligible, highest score, oldest waiting."""
-    return queryset.annotate(
-        _new_first=Case(
-            When(status=Status.NEW, then=Value(0)), default=Value(1), output_field=IntegerField()
-        ),
-        _verdict_rank=Case(
-            When(verdict=Verdict.LIKELY_ELIGIBLE, then=Value(0)),
-            When(verdict=Verdict.NEEDS_REVIEW, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        ),
-    ).order_by("_new_first", "_verdict_rank", "-score", "created_at", "pk")
+    # The same expressions as the application_triage_order index.
+    return queryset.annotate(**dict(triage_ranks())).order_by(
+        "_new_first", "_verdict_rank", "-score", "created_at", "pk"
+    )
 
 
 def queue_for_user(*, user: Any) -> QuerySet[Application]:
-    return applications_for_user(user=user).select_related("trial", "assigned_to")
+    # The queue shows neither answers nor evaluations: their JSON (kilobytes a row) stays
+    # in the database.
+    return (
+        applications_for_user(user=user)
+        .select_related("trial", "assigned_to")
+        .defer("answers", "evaluation")
+    )
 
 
 @dataclass

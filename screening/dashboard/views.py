@@ -90,6 +90,7 @@ def _queue_filter(request: HttpRequest, *, nct_id: str | None) -> ApplicationFil
         data,
         queryset=queue_for_user(user=request.user),
         trial_choices=[(m.trial.nct_id, m.trial.nct_id) for m in memberships],
+        trial_pks={m.trial.nct_id: m.trial_id for m in memberships},
         user=request.user,
     )
 
