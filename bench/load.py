@@ -82,6 +82,23 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60)
     raise RuntimeError(f"gunicorn did not answer {url} within {timeout:.0f} s")
 
 
+def settle(url: str, *, workers: int, timeout: float = 120) -> None:
+    """Wait until every worker is free: when wrk stops, requests it had sent are still
+    queued and served, and would otherwise slow the next page's run down.
+
+    One request per worker at once, twice: all answer only once the queue is empty.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch(_: int) -> None:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - 127.0.0.1
+            response.read()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in range(2):
+            list(pool.map(fetch, range(workers)))
+
+
 @dataclass(frozen=True)
 class WrkResult:
     requests: int

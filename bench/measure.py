@@ -133,6 +133,7 @@ def _run(*, args: argparse.Namespace, env: dict[str, str], seed_report: Any) -> 
         for number in range(args.rounds):
             results = {}
             for page in [hello, *pages]:
+                load.settle(base + hello.path, workers=args.workers)
                 threads = min(args.threads, args.connections)
                 budget = page.budget_per_second * per_run
                 result = load.wrk(
