@@ -74,7 +74,7 @@ class RuleField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", RULE_HELP)
-        kwargs.setdefault("label", _("rule"))
+        kwargs.setdefault("label", _("Rule"))
         super().__init__(**kwargs)
 
     def prepare_value(self, value: Any) -> Any:
