@@ -17,12 +17,13 @@ $(VENV)/.installed: pyproject.toml
 
 run: install
 	@DEBUG=1 $(PY) manage.py migrate --noinput -v 0
-	@DEBUG=1 $(PY) manage.py load_demo
+	@# The demo patients are fictional: their confirmation emails are not worth printing.
+	@DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(PY) manage.py load_demo
 	@echo
 	@echo "  The portal is at http://127.0.0.1:$(PORT)/trials/"
-	@DEBUG=1 $(PY) manage.py demo_logins
+	@DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py demo_logins
 	@echo
-	@DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	@$(PY) -m pytest $(PYTEST_ARGS)

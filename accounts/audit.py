@@ -20,6 +20,9 @@ class AuditAction(models.TextChoices):
     APPLICATION_ASSIGN = "application.assign", "Assigned"
     QUEUE_EXPORT = "queue.export", "Exported applicants (CSV)"
     TRIAL_SETTINGS = "trial.settings", "Changed trial settings"
+    CRITERION_CREATE = "criterion.create", "Added a criterion"
+    CRITERION_UPDATE = "criterion.update", "Changed a criterion"
+    CRITERION_DELETE = "criterion.delete", "Deleted a criterion"
     ACCESS_REFUSED = "access.refused", "Refused access"
 
 
@@ -37,6 +40,8 @@ DETAIL_KEYS = frozenset(
         "searched",
         "screening_open",
         "consent_version",
+        "criterion_id",
+        "fields",
     }
 )
 

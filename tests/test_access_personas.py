@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
+from screening.services.criteria import criteria_load_encoded
 from tests.dashboard_personas import world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,82 @@ URLS = [
         writes=True,
     ),
 ]
+
+
+def _criterion(nct: str) -> int:
+    """A stored criterion of the trial (its reference encoding, stored on first use)."""
+    from trials.models import Trial
+
+    trial = Trial.objects.get(nct_id=nct)
+    return (trial.criteria.first() or criteria_load_encoded(trial=trial)[0]).pk
+
+
+def _criterion_form(w) -> dict:
+    return {
+        "kind": "inclusion",
+        "number": "9",
+        "position": 9,
+        "text": "Adults",
+        "rule": "age >= 18",
+        "verify_note": "",
+    }
+
+
+CRITERIA_URLS = [
+    Url("criteria", "get", lambda ref, nct: reverse("dashboard:criteria", args=[nct])),
+    Url(
+        "criteria_store",
+        "post",
+        lambda ref, nct: reverse("dashboard:criteria", args=[nct]),
+        writes=True,
+    ),
+    Url(
+        "criterion_new",
+        "get",
+        lambda ref, nct: reverse("dashboard:criterion_new", args=[nct]),
+        writes=True,
+    ),
+    Url(
+        "criterion_new_save",
+        "post",
+        lambda ref, nct: reverse("dashboard:criterion_new", args=[nct]),
+        _criterion_form,
+        writes=True,
+    ),
+    Url(
+        "criterion_edit",
+        "get",
+        lambda ref, nct: reverse("dashboard:criterion_edit", args=[nct, _criterion(nct)]),
+        writes=True,
+    ),
+    Url(
+        "criterion_edit_preview",
+        "post",
+        lambda ref, nct: reverse("dashboard:criterion_edit", args=[nct, _criterion(nct)]),
+        lambda w: _criterion_form(w) | {"preview": "1", "answer-age": "40"},
+        writes=True,
+    ),
+    Url(
+        "criterion_edit_save",
+        "post",
+        lambda ref, nct: reverse("dashboard:criterion_edit", args=[nct, _criterion(nct)]),
+        _criterion_form,
+        writes=True,
+    ),
+    Url(
+        "criterion_delete",
+        "get",
+        lambda ref, nct: reverse("dashboard:criterion_delete", args=[nct, _criterion(nct)]),
+        writes=True,
+    ),
+    Url(
+        "criterion_delete_confirm",
+        "post",
+        lambda ref, nct: reverse("dashboard:criterion_delete", args=[nct, _criterion(nct)]),
+        writes=True,
+    ),
+]
+URLS += CRITERIA_URLS
 
 
 def _call(client, url: Url, w) -> object:

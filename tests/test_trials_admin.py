@@ -40,6 +40,8 @@ def test_change_page_shows_sites_officials_and_the_raw_record_read_only(admin_cl
 def test_only_screening_open_can_be_changed(admin_client, reference):
     url = f"/admin/trials/trial/{reference.pk}/change/"
     form = {"brief_title": "Changed"}  # screening_open unticked
+    # The criteria inline (attached by screening's admin) posts an empty formset.
+    form |= {"criteria-TOTAL_FORMS": 0, "criteria-INITIAL_FORMS": 0}
     for prefix, related in (("locations", reference.locations), ("officials", reference.officials)):
         rows = list(related.all())
         form |= {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import criteria, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -15,4 +15,12 @@ urlpatterns = [
     path("applicants/<str:reference>/assign/", views.applicant_assign, name="applicant_assign"),
     path("trials/<str:nct_id>/applicants/", views.queue, name="trial_queue"),
     path("trials/<str:nct_id>/settings/", views.trial_settings, name="trial_settings"),
+    path("trials/<str:nct_id>/criteria/", criteria.criteria_list, name="criteria"),
+    path("trials/<str:nct_id>/criteria/new/", criteria.criterion_new, name="criterion_new"),
+    path("trials/<str:nct_id>/criteria/<int:pk>/", criteria.criterion_edit, name="criterion_edit"),
+    path(
+        "trials/<str:nct_id>/criteria/<int:pk>/delete/",
+        criteria.criterion_delete_view,
+        name="criterion_delete",
+    ),
 ]

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from accounts.models import TrialMembership
 from screening.models import Application, Draft
+from screening.reference.nct04356287 import EXAMPLE_ELIGIBLE_ANSWERS
 from screening.selectors_consent import consent_terms
 from screening.services.applications import Consent, Contact, application_submit
 from screening.services.workflow import application_status_change
@@ -17,42 +18,7 @@ from trials.models import Trial
 
 DEMO_EMAIL_DOMAIN = "patients.demo.example"
 
-# A patient with systemic sclerosis whose every answer favours the reference trial.
-_FAVOURABLE: dict[str, Any] = {
-    "age": 52,
-    "sex": "female",
-    "ssc_diagnosis": True,
-    "disease_duration_years": 1.5,
-    "mrss": 24,
-    "esr_mm_h": 32,
-    "hemoglobin_g_dl": 12.5,
-    "fvc_pct_predicted": 82,
-    "dlco_pct_predicted": 78,
-    "ild_on_imaging": False,
-    "past_renal_crisis": False,
-    "gfr_ml_min": 95,
-    "cardiac_involvement": False,
-    "inadequate_response_3_months": True,
-    "hsct_ineligible_or_unwilling": True,
-    "pregnant": False,
-    "willing_contraception": True,
-    "lvef_pct": 60,
-    "spap_mmhg": 30,
-    "mpap_mmhg": 18,
-    "ast_alt_x_uln": 1,
-    "cancer_or_myelodysplasia": False,
-    "uncontrolled_hypertension": False,
-    "uncontrolled_infection": False,
-    "height_cm": 165,
-    "weight_kg": 61,
-    "severe_psychiatric_disorder": False,
-    "neutrophils_10e9_l": 4,
-    "platelets_10e9_l": 250,
-    "cd4_10e6_l": 800,
-    "poor_compliance_history": False,
-    "in_other_drug_trial": False,
-    "can_give_consent": True,
-}
+_FAVOURABLE = EXAMPLE_ELIGIBLE_ANSWERS
 
 # (name, answers, the statuses the team has moved it through)
 _REFERENCE_APPLICANTS: list[tuple[str, dict[str, Any], list[str]]] = [
