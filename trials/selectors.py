@@ -24,7 +24,7 @@ from django.http import Http404
 
 from trials.filters import TrialFilter
 from trials.importers.ctgov import NCT_ID_RE
-from trials.models import Location, Official, Trial, open_first
+from trials.models import OPEN_STATUSES, Location, Official, Trial
 
 # The same expression as the GIN index of migration 0003: keep them identical.
 SEARCH_CONFIG = "english"
@@ -32,8 +32,7 @@ SEARCH_VECTOR = SearchVector("search_document", config=SEARCH_CONFIG)
 
 
 def _open_first() -> Case:
-    # The same expression as the trial_catalogue_order index.
-    return open_first()
+    return Case(When(overall_status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
 
 
 def trial_search(

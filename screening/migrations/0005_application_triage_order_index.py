@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('screening', '0004_consent_text'),
-        ('trials', '0004_catalogue_order_index'),
+        ('trials', '0003_search_gin_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
