@@ -12,41 +12,11 @@ import timeit
 from collections.abc import Mapping
 from typing import Any
 
-ANSWERS: dict[str, Any] = {
-    "age": 45,
-    "ssc_diagnosis": True,
-    "disease_duration_years": 1.5,
-    "mrss": 25,
-    "esr_mm_h": 30,
-    "hemoglobin_g_dl": 12,
-    "fvc_pct_predicted": 70,
-    "dlco_pct_predicted": 60,
-    "ild_on_imaging": True,
-    "past_renal_crisis": False,
-    "gfr_ml_min": 95,
-    "cardiac_involvement": False,
-    "inadequate_response_3_months": True,
-    "stopped_standard_therapy_adverse_events": False,
-    "hsct_ineligible_or_unwilling": True,
-    "pregnant": False,
-    "willing_contraception": True,
-    "lvef_pct": 60,
-    "spap_mmhg": 30,
-    "mpap_mmhg": None,
-    "ast_alt_x_uln": 1,
-    "cancer_or_myelodysplasia": False,
-    "uncontrolled_hypertension": False,
-    "uncontrolled_infection": False,
-    "height_cm": 165,
-    "weight_kg": 60,
-    "severe_psychiatric_disorder": False,
-    "neutrophils_10e9_l": 4,
-    "platelets_10e9_l": 250,
-    "cd4_10e6_l": None,
-    "poor_compliance_history": False,
-    "in_other_drug_trial": False,
-    "can_give_consent": True,
-}
+from screening.reference.nct04356287 import EXAMPLE_ELIGIBLE_ANSWERS
+
+# The reference trial's eligible example, with two answers unknown so that the
+# explanations of both kinds are rendered.
+ANSWERS: dict[str, Any] = {**EXAMPLE_ELIGIBLE_ANSWERS, "mpap_mmhg": None, "cd4_10e6_l": None}
 
 
 def engine_timings(
