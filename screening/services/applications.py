@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from screening.models import Application, Draft, StatusChange
+from screening.models import Application, Draft
 from screening.models.applications import CLOSED_STATUSES
 from screening.questions import answers_validate
 from screening.selectors import trial_evaluate
@@ -202,29 +202,6 @@ def application_withdraw_and_erase(*, application: Application) -> Application:
         "criteria": [],
     }
     application.save()
-    if application.draft_id:
-        Draft.objects.filter(pk=application.draft_id).update(answers={}, email="")
-    return application
-    previous = application.status
-    application.full_name = ""
-    application.email = ""
-    application.phone = ""
-    application.answers = {}
-    application.evaluation = {
-        "trial": application.evaluation.get("trial", ""),
-        "verdict": application.verdict,
-        "score": application.score,
-        "criteria": [],
-    }
-    application.status = Application.Status.WITHDRAWN
-    application.status_changed_at = timezone.now()
-    application.save()
-    StatusChange.objects.create(
-        application=application,
-        from_status=previous,
-        to_status=Application.Status.WITHDRAWN,
-        by=None,
-    )
     if application.draft_id:
         Draft.objects.filter(pk=application.draft_id).update(answers={}, email="")
     return application
