@@ -48,10 +48,10 @@ Rule = Mapping[str, Any]
 
 
 def _bmi(values: Mapping[str, Any]) -> float:
-    metres = values["height_cm"] / 100
+    metres = float(values["height_cm"]) / 100
     # Rounded so that float noise never decides a boundary: 46.08 kg at 160 cm is a BMI
     # of exactly 18, which unrounded floats make 17.999999999999996.
-    return round(values["weight_kg"] / (metres * metres), 6)
+    return round(float(values["weight_kg"]) / (metres * metres), 6)
 
 
 # Values computed from answers, never asked: key -> (the answers it needs, how).
