@@ -40,6 +40,7 @@ from trials.services import (
     trial_fields_from_study,
     trial_import_paths,
     trial_officials_from_study,
+    trial_search_vectors_refresh,
     trial_sites_from_study,
 )
 
@@ -268,6 +269,7 @@ class _Seeder:
             trials.append(Trial(nct_id=data.nct_id, **trial_fields_from_study(data)))
         for batch in _batches(trials):
             Trial.objects.bulk_create(batch)
+            trial_search_vectors_refresh(trials=Trial.objects.filter(pk__in=[t.pk for t in batch]))
         sites = [
             s
             for t, d in zip(trials, studies, strict=True)

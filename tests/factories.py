@@ -11,7 +11,7 @@ from accounts.models import TrialMembership, User
 from screening.models import Application, Draft, Note, StatusChange
 from trials.importers.ctgov import study_from_record
 from trials.models import Location, Official, OverallStatus, Sex, Trial
-from trials.services import condition_terms, trial_upsert
+from trials.services import condition_terms, trial_search_vectors_refresh, trial_upsert
 
 CTGOV = Path(__file__).resolve().parent.parent / "data" / "ctgov"
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXQ"
@@ -38,6 +38,13 @@ class TrialFactory(factory.django.DjangoModelFactory):
         )
     )
     condition_terms = factory.LazyAttribute(lambda t: condition_terms(t.conditions + t.keywords))
+
+    @classmethod
+    def _create(cls, model_class: type[Trial], *args: object, **kwargs: object) -> Trial:
+        # The stored search vector too, which trial_upsert refreshes after each write.
+        trial = super()._create(model_class, *args, **kwargs)
+        trial_search_vectors_refresh(trials=Trial.objects.filter(pk=trial.pk))
+        return trial
 
 
 class LocationFactory(factory.django.DjangoModelFactory):

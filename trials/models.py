@@ -1,5 +1,12 @@
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# What full-text search reads, on PostgreSQL: the search document in English. The one
+# definition: trial writers store it in Trial.search_vector (trials.services), which the
+# selectors match and rank against; migration 0004 fills and indexes it with this as SQL.
+SEARCH_CONFIG = "english"
+SEARCH_VECTOR = SearchVector("search_document", config=SEARCH_CONFIG)
 
 
 class OverallStatus(models.TextChoices):
@@ -85,6 +92,9 @@ class Trial(models.Model):
     # with one portable LIKE instead of reaching into JSON.
     search_document = models.TextField(blank=True, editable=False)
     condition_terms = models.TextField(blank=True, editable=False)
+    # SEARCH_VECTOR stored at each write, so that ranking does not recompute it for every
+    # match. PostgreSQL only: it stays NULL on SQLite, which searches search_document.
+    search_vector = SearchVectorField(null=True, editable=False)
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:

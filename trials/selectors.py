@@ -6,10 +6,11 @@ from functools import reduce
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import (
     Case,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -24,11 +25,7 @@ from django.http import Http404
 
 from trials.filters import TrialFilter
 from trials.importers.ctgov import NCT_ID_RE
-from trials.models import OPEN_STATUSES, Location, Official, Trial
-
-# The same expression as the GIN index of migration 0003: keep them identical.
-SEARCH_CONFIG = "english"
-SEARCH_VECTOR = SearchVector("search_document", config=SEARCH_CONFIG)
+from trials.models import OPEN_STATUSES, SEARCH_CONFIG, Location, Official, Trial
 
 
 def _open_first() -> Case:
@@ -42,8 +39,9 @@ def trial_search(
     (status, condition, country, city, sex, age) to bind one to.
 
     Open trials (recruiting, not yet recruiting, by invitation) come first, then the best
-    matches. PostgreSQL ranks with full-text search (GIN-indexed); SQLite matches every
-    word with LIKE. Invalid filter values are ignored (the form reports them).
+    matches. PostgreSQL matches and ranks with full-text search on the stored, GIN-indexed
+    Trial.search_vector; SQLite matches every word of search_document with LIKE. Invalid
+    filter values are ignored (the form reports them).
     """
     if not isinstance(filters, TrialFilter):
         filters = TrialFilter(filters or {}, queryset=Trial.objects.all())
@@ -67,9 +65,8 @@ def trial_search(
     if settings.IS_POSTGRES:
         search = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
         return (
-            trials.annotate(rank=SearchRank(SEARCH_VECTOR, search))
-            .alias(document=SEARCH_VECTOR)
-            .filter(document=search)
+            trials.filter(search_vector=search)
+            .annotate(rank=SearchRank(F("search_vector"), search))
             .order_by("open_first", "-rank", "nct_id")
         )
     for word in query.split():

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
+from django.db.models import QuerySet
 
 from trials.importers.ctgov import RecordError, StudyData, studies_in_document, study_from_record
-from trials.models import Location, Official, Trial
+from trials.models import SEARCH_VECTOR, Location, Official, Trial
 
 
 class Outcome(enum.StrEnum):
@@ -104,9 +105,20 @@ def _trial_write(data: StudyData) -> tuple[Trial, Outcome]:
             trial.locations.all().delete()
             trial.officials.all().delete()
             outcome = Outcome.UPDATED
+        trial_search_vectors_refresh(trials=Trial.objects.filter(pk=trial.pk))
         Location.objects.bulk_create(trial_sites_from_study(trial=trial, data=data))
         Official.objects.bulk_create(trial_officials_from_study(trial=trial, data=data))
     return trial, outcome
+
+
+def trial_search_vectors_refresh(*, trials: QuerySet[Trial]) -> None:
+    """Store the full-text search vector of `trials` from their current search document.
+
+    Every writer of search_document calls this after writing (one UPDATE, however many
+    trials). PostgreSQL only: SQLite searches the document itself and keeps NULL.
+    """
+    if connection.vendor == "postgresql":
+        trials.update(search_vector=SEARCH_VECTOR)
 
 
 def trial_sites_from_study(*, trial: Trial, data: StudyData) -> list[Location]:
