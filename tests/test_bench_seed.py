@@ -1,12 +1,13 @@
 """The benchmark's scale data: built through the real importer, reproducible, written once."""
 
 import pytest
+from django.conf import settings
 
 from bench.seed import REFERENCE_TRIAL, Scale, reference_code, seed
 from screening.models import Application, Criterion
 from screening.selectors import trial_evaluate, trials_screen_all
 from trials.importers.ctgov import study_from_record
-from trials.models import Trial
+from trials.models import SEARCH_VECTOR, Trial
 from trials.services import trial_fields_from_study
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,15 @@ def test_seeded_trials_carry_the_search_fields_the_importer_writes():
         assert trial.search_document == expected["search_document"]
         assert trial.condition_terms == expected["condition_terms"]
         assert trial.brief_title == expected["brief_title"]
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="the vector is stored on PostgreSQL only")
+def test_seeded_trials_carry_their_stored_search_vector():
+    seed(SMALL, log=quiet)
+
+    vectors = Trial.objects.annotate(current=SEARCH_VECTOR).values_list("search_vector", "current")
+    assert len(vectors) == 40
+    assert all(stored is not None and stored == current for stored, current in vectors)
 
 
 def test_a_second_seed_with_the_same_scale_writes_nothing():

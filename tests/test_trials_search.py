@@ -1,13 +1,17 @@
 """The trial list: full-text search, filters, ordering, pagination and empty states."""
 
+import json
+
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import LocationFactory, TrialFactory
-from trials.models import Sex
+from tests.factories import CTGOV, LocationFactory, TrialFactory
+from trials.importers.ctgov import study_from_record
+from trials.models import SEARCH_VECTOR, Sex, Trial
 from trials.selectors import trial_search
+from trials.services import trial_upsert
 
 pytestmark = pytest.mark.django_db
 
@@ -229,12 +233,51 @@ def test_list_queries_do_not_grow_with_trials_or_sites(
 
 
 @pytest.mark.skipif(not settings.IS_POSTGRES, reason="GIN full-text index is PostgreSQL's")
-def test_postgres_search_uses_the_gin_index(catalogue):
+def test_postgres_search_uses_the_gin_index_on_the_stored_vector(catalogue):
     trials = trial_search(query="sclerosis", filters={})
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = trials.explain()
-    assert "trials_trial_search_gin" in plan
+    assert "trials_trial_search_vector_gin" in plan
+    # Neither matching nor ranking recomputes the vector from the document.
+    assert "to_tsvector" not in str(trials.query)
+
+
+def reference_study(**identification):
+    record = json.loads((CTGOV / "NCT04356287.json").read_text(encoding="utf-8"))
+    record["protocolSection"]["identificationModule"].update(identification)
+    return study_from_record(record)
+
+
+def stored_vector_is_current(trial):
+    stored, current = (
+        Trial.objects.filter(pk=trial.pk)
+        .annotate(current=SEARCH_VECTOR)
+        .values_list("search_vector", "current")
+        .get()
+    )
+    return stored is not None and stored == current
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="the vector is stored on PostgreSQL only")
+def test_importing_and_updating_a_trial_refreshes_its_search_vector():
+    trial, _created = trial_upsert(data=reference_study())
+    assert stored_vector_is_current(trial)
+    assert nct_ids(query="stromal") == ["NCT04356287"]
+    assert nct_ids(query="marmoset") == []
+
+    trial_upsert(data=reference_study(briefTitle="Marmoset cells for scleroderma"))
+
+    assert stored_vector_is_current(trial)
+    assert nct_ids(query="marmoset") == ["NCT04356287"]
+
+
+@pytest.mark.skipif(settings.IS_POSTGRES, reason="SQLite keeps no vector and searches with LIKE")
+def test_sqlite_leaves_the_search_vector_empty_and_still_finds_trials():
+    trial_upsert(data=reference_study())
+
+    assert Trial.objects.get(nct_id="NCT04356287").search_vector is None
+    assert nct_ids(query="stromal") == ["NCT04356287"]
 
 
 @pytest.mark.skipif(not settings.IS_POSTGRES, reason="ranking is PostgreSQL full-text search")
