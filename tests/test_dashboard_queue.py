@@ -129,6 +129,14 @@ def test_queue_query_count_does_not_grow_with_applications(
         alice_client.get(reverse("dashboard:queue_export"))
 
 
+def test_queue_rows_leave_answers_and_the_trial_record_in_the_database(alice_client, world):  # noqa: F811
+    response = alice_client.get(reverse("dashboard:trial_queue", args=[world.trial_a.nct_id]))
+    row = response.context["page"].object_list[0]
+    assert {"answers", "evaluation"} <= row.get_deferred_fields()
+    assert "raw" in row.trial.get_deferred_fields()
+    assert "nct_id" not in row.trial.get_deferred_fields()
+
+
 def test_queue_is_paginated(alice_client, world):  # noqa: F811
     ApplicationFactory.create_batch(30, trial=world.trial_a)
     first = alice_client.get(reverse("dashboard:queue"))
