@@ -79,6 +79,16 @@ def test_an_invalid_filter_is_a_400_with_a_message(alice_client):
     assert b"not valid" in response.content
 
 
+def test_an_invalid_filter_is_marked_on_its_labelled_field(alice_client):
+    response = alice_client.get(reverse("dashboard:queue"), {"score_min": "abc"})
+    html = response.content.decode()
+    assert '<label for="id_score_min" class="form-label">' in html
+    assert 'aria-invalid="true" aria-describedby="id_score_min_error"' in html
+    assert 'class="form-control is-invalid" id="id_score_min"' in html
+    assert '<div id="id_score_min_error" class="invalid-feedback">' in html
+    assert 'class="form-select" id="id_verdict"' in html
+
+
 def test_search_by_name_works_and_keeps_the_name_out_of_urls(alice_client, world):  # noqa: F811
     ApplicationFactory(trial=world.trial_a, reference="FINDME", full_name="Rosalind Franklin")
     response = alice_client.post(
