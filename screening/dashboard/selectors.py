@@ -44,6 +44,17 @@ def queue_for_user(*, user: Any) -> QuerySet[Application]:
     )
 
 
+def queue_rows_label(*, applications: list[Application]) -> list[Application]:
+    """Give each row ``status_label`` and ``verdict_label``, translated once a page:
+    ``get_status_display`` rebuilds and hashes every lazy choice on each call."""
+    statuses = {value: str(label) for value, label in Status.choices}
+    verdicts = {value: str(label) for value, label in Verdict.choices}
+    for application in applications:
+        application.status_label = statuses.get(application.status, application.status)
+        application.verdict_label = verdicts.get(application.verdict, application.verdict)
+    return applications
+
+
 def queue_memberships(*, user: Any) -> list[TrialMembership]:
     """The user's memberships as the queue needs them: role, and the trial's NCT ID."""
     return list(memberships_for_user(user=user).defer(*_trial_beyond_nct_id("trial__")))

@@ -53,6 +53,7 @@ from .selectors import (
     evaluation_under_current_criteria,
     queue_for_user,
     queue_memberships,
+    queue_rows_label,
 )
 
 PAGE_SIZE = 25
@@ -123,6 +124,7 @@ def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
             status=400,
         )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queue_rows_label(applications=list(page.object_list))
     params = request.GET.copy()
     params.pop("page", None)
     can_edit_any = any(m.can_edit for m in memberships)
