@@ -5,12 +5,38 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from .access import user_needs_two_factor
+
+SESSION_REFRESHED_KEY = "_idle_refreshed_at"
+# How stale a session's expiry may grow before a request writes it again: the idle
+# sign-out then comes between SESSION_COOKIE_AGE minus this and SESSION_COOKIE_AGE after
+# the last request, and a busy page is spared a session UPDATE on nearly every request.
+SESSION_REFRESH_SECONDS = 60
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Django's session middleware, writing an unchanged session at most once a minute.
+
+    The session ends SESSION_COOKIE_AGE after its last write; SESSION_SAVE_EVERY_REQUEST
+    would rewrite it on every request. Instead a session with data is stamped (and so
+    saved) whenever its stamp is older than SESSION_REFRESH_SECONDS or it changed anyway.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        # is_empty() first: a request without a session cookie loads nothing.
+        if session is not None and not session.is_empty() and session.keys():
+            now = int(timezone.now().timestamp())
+            stamp = session.get(SESSION_REFRESHED_KEY, 0)
+            if session.modified or not 0 <= now - stamp < SESSION_REFRESH_SECONDS:
+                session[SESSION_REFRESHED_KEY] = now
+        return super().process_response(request, response)
 
 
 class NoStoreMiddleware:

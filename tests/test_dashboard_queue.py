@@ -79,6 +79,16 @@ def test_an_invalid_filter_is_a_400_with_a_message(alice_client):
     assert b"not valid" in response.content
 
 
+def test_an_invalid_filter_is_marked_on_its_labelled_field(alice_client):
+    response = alice_client.get(reverse("dashboard:queue"), {"score_min": "abc"})
+    html = response.content.decode()
+    assert '<label for="id_score_min" class="form-label">' in html
+    assert 'aria-invalid="true" aria-describedby="id_score_min_error"' in html
+    assert 'class="form-control is-invalid" id="id_score_min"' in html
+    assert '<div id="id_score_min_error" class="invalid-feedback">' in html
+    assert 'class="form-select" id="id_verdict"' in html
+
+
 def test_search_by_name_works_and_keeps_the_name_out_of_urls(alice_client, world):  # noqa: F811
     ApplicationFactory(trial=world.trial_a, reference="FINDME", full_name="Rosalind Franklin")
     response = alice_client.post(
@@ -127,6 +137,14 @@ def test_queue_query_count_does_not_grow_with_applications(
         alice_client.get(reverse("dashboard:home"))
     with django_assert_max_num_queries(12):
         alice_client.get(reverse("dashboard:queue_export"))
+
+
+def test_queue_rows_leave_answers_and_the_trial_record_in_the_database(alice_client, world):  # noqa: F811
+    response = alice_client.get(reverse("dashboard:trial_queue", args=[world.trial_a.nct_id]))
+    row = response.context["page"].object_list[0]
+    assert {"answers", "evaluation"} <= row.get_deferred_fields()
+    assert "raw" in row.trial.get_deferred_fields()
+    assert "nct_id" not in row.trial.get_deferred_fields()
 
 
 def test_queue_is_paginated(alice_client, world):  # noqa: F811

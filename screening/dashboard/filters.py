@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from screening.models import Application, Verdict
 from screening.models.applications import CLOSED_STATUSES
 
+from .forms import BootstrapForm
 from .selectors import queue_order
 
 Status = Application.Status
@@ -75,6 +76,7 @@ class ApplicationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Application
+        form = BootstrapForm
         fields: list[str] = []
 
     def __init__(

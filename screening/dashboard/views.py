@@ -24,6 +24,7 @@ from accounts.access import (
     trial_get_for_user,
 )
 from accounts.audit import AuditAction, audit_record
+from accounts.models import TrialMembership
 from screening.models import Application, Note, StatusChange
 from screening.selectors_consent import consent_current, consent_terms, consent_terms_get
 from screening.services.trial_settings import consent_text_publish, trial_screening_set
@@ -51,6 +52,8 @@ from .selectors import (
     evaluation_points_to_check,
     evaluation_under_current_criteria,
     queue_for_user,
+    queue_memberships,
+    queue_rows_label,
 )
 
 PAGE_SIZE = 25
@@ -76,8 +79,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _queue_filter(request: HttpRequest, *, nct_id: str | None) -> ApplicationFilter:
-    memberships = list(memberships_for_user(user=request.user))
+def _queue_filter(
+    request: HttpRequest, *, nct_id: str | None, memberships: list[TrialMembership]
+) -> ApplicationFilter:
     asked = request.GET.get("trial", "").strip().upper()
     if asked and asked not in {m.trial.nct_id for m in memberships}:
         # Another team's trial is answered like a missing one, and the attempt recorded.
@@ -98,10 +102,20 @@ def _queue_filter(request: HttpRequest, *, nct_id: str | None) -> ApplicationFil
 @require_GET
 @login_required
 def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
+    memberships = queue_memberships(user=request.user)
     trial = membership = None
     if nct_id is not None:
-        trial, membership = trial_get_for_user(user=request.user, nct_id=nct_id, request=request)
-    filterset = _queue_filter(request, nct_id=trial.nct_id if trial else None)
+        membership = next((m for m in memberships if m.trial.nct_id == nct_id.upper()), None)
+        if membership is None:
+            # Not a member: the same 404 and audit record as everywhere else.
+            trial, membership = trial_get_for_user(
+                user=request.user, nct_id=nct_id, request=request
+            )
+        else:
+            trial = membership.trial
+    filterset = _queue_filter(
+        request, nct_id=trial.nct_id if trial else None, memberships=memberships
+    )
     if not filterset.is_valid():
         return render(
             request,
@@ -110,9 +124,10 @@ def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
             status=400,
         )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queue_rows_label(applications=list(page.object_list))
     params = request.GET.copy()
     params.pop("page", None)
-    can_edit_any = any(m.can_edit for m in memberships_for_user(user=request.user))
+    can_edit_any = any(m.can_edit for m in memberships)
     return render(
         request,
         "dashboard/queue.html",
@@ -162,7 +177,9 @@ def csv_safe(value: Any) -> str:
 @require_GET
 @login_required
 def queue_export(request: HttpRequest) -> HttpResponse:
-    filterset = _queue_filter(request, nct_id=None)
+    filterset = _queue_filter(
+        request, nct_id=None, memberships=queue_memberships(user=request.user)
+    )
     if not filterset.is_valid():
         return HttpResponse(_("Those filters are not valid."), status=400)
     applications = list(filterset.qs)
