@@ -264,3 +264,10 @@ def test_a_user_with_no_team_sees_an_explanation_not_applicants(client, world): 
     client.force_login(world.nobody)
     response = client.get(reverse("dashboard:home"))
     assert b"not on any trial" in response.content
+
+
+def test_every_sort_choice_reads_in_plain_words(alice_client):
+    html = alice_client.get(reverse("dashboard:queue")).content.decode()
+    for label in ("Submitted (newest first)", "Last status change (newest first)"):
+        assert label in html
+    assert "(descending)" not in html

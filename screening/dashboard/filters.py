@@ -64,13 +64,14 @@ class ApplicationFilter(django_filters.FilterSet):
         label=_("Sort by"),
         empty_label=_("Triage order (new, likely eligible, highest score)"),
         fields=(("score", "score"), ("created_at", "submitted"), ("status_changed_at", "changed")),
+        # Ascending labels are keyed by field, descending ones by "-" and the URL parameter.
         field_labels={
             "score": _("Score (lowest first)"),
             "-score": _("Score (highest first)"),
             "created_at": _("Submitted (oldest first)"),
-            "-created_at": _("Submitted (newest first)"),
+            "-submitted": _("Submitted (newest first)"),
             "status_changed_at": _("Last status change (oldest first)"),
-            "-status_changed_at": _("Last status change (newest first)"),
+            "-changed": _("Last status change (newest first)"),
         },
     )
 
