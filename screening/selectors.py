@@ -37,10 +37,15 @@ from screening.eligibility import (
     LIKELY_ELIGIBLE,
     NEEDS_REVIEW,
     NOT_ELIGIBLE,
+    CriterionResult,
     CriterionSpec,
+    answers_with_derived,
+    criterion_evaluate,
     evaluate,
     keys_asked,
     rule_keys,
+    score_of,
+    verdict_of,
 )
 from screening.explain import evaluation_snapshot, number_text
 from screening.models import Criterion
@@ -233,6 +238,8 @@ def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
     )
     # Only the listing fields the basic rules read are set on this stand-in.
     listing_trial = Trial()
+    values = answers_with_derived(clean)
+    shared: dict[int, tuple[CriterionResult, ...]] = {}
     outcomes: dict[tuple[Any, ...], tuple[int, float, str]] = {}
     rows = []
     for pk, nct_id, title, *limits in trials.values_list(
@@ -252,12 +259,10 @@ def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
             ) = limits
             listing_trial.nct_id = code
             encoded = contents[content] if content >= 0 else _code_encoding(code)
-            evaluation = evaluate(trial_criteria(trial=listing_trial, encoded=encoded), clean)
-            outcome = outcomes[shape] = (
-                _VERDICT_RANK[evaluation.verdict],
-                -evaluation.score,
-                evaluation.verdict,
-            )
+            specs = trial_criteria(trial=listing_trial, encoded=encoded)
+            results = _results(specs, encoded if content >= 0 else [], content, values, shared)
+            verdict = verdict_of(results)
+            outcome = outcomes[shape] = (_VERDICT_RANK[verdict], -score_of(results), verdict)
         rows.append((*outcome, nct_id, title))
     # Best first; nct_id is unique, so the sort never reaches the title.
     rows.sort(key=lambda row: (row[0], row[1], row[3]))
@@ -265,6 +270,30 @@ def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
         TrialScreening(nct_id, title, verdict, -negative_score)
         for _rank, negative_score, verdict, nct_id, title in rows
     ]
+
+
+def _results(
+    specs: list[CriterionSpec],
+    stored: list[CriterionSpec],
+    content: int,
+    values: Mapping[str, Any],
+    shared: dict[int, tuple[CriterionResult, ...]],
+) -> tuple[CriterionResult, ...]:
+    """`evaluate`'s results for `specs`, reusing those of a stored content's criteria.
+
+    Many listings share one content: its criteria do not read the listing, so they are
+    evaluated once per content (kept in `shared`), when `specs` ends with them.
+    """
+    split = len(specs) - len(stored)
+    if (
+        not stored
+        or split < 0
+        or any(a is not b for a, b in zip(specs[split:], stored, strict=True))
+    ):
+        return tuple(criterion_evaluate(spec, values) for spec in specs)
+    if content not in shared:
+        shared[content] = tuple(criterion_evaluate(spec, values) for spec in stored)
+    return tuple(criterion_evaluate(spec, values) for spec in specs[:split]) + shared[content]
 
 
 def _code_encoding(nct_id: str) -> list[CriterionSpec]:
