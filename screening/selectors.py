@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, TextField
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -37,10 +37,15 @@ from screening.eligibility import (
     LIKELY_ELIGIBLE,
     NEEDS_REVIEW,
     NOT_ELIGIBLE,
+    CriterionResult,
     CriterionSpec,
+    answers_with_derived,
+    criterion_evaluate,
     evaluate,
     keys_asked,
     rule_keys,
+    score_of,
+    verdict_of,
 )
 from screening.explain import evaluation_snapshot, number_text
 from screening.models import Criterion
@@ -57,12 +62,7 @@ def trial_encoded_criteria(*, trial: Trial) -> list[CriterionSpec]:
         CriterionSpec(kind=c.kind, number=c.number, text=c.text, rule=c.rule, verify=c.verify_note)
         for c in trial.criteria.all()
     ]
-    if stored:
-        return stored
-    return [
-        CriterionSpec(kind=kind, number=number, text=text, rule=rule, verify=verify)
-        for kind, number, text, rule, verify in ENCODED.get(trial.nct_id, [])
-    ]
+    return stored or _code_encoding(trial.nct_id)
 
 
 def trial_basic_criteria(
@@ -231,47 +231,111 @@ def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
     encoded = Exists(Criterion.objects.filter(trial=OuterRef("pk"))) | Q(nct_id__in=ENCODED)
     trials = Trial.objects.filter(Q(screening_open=True) & (listing | encoded))
 
-    # Rules are read as JSON text: equal text, equal rule, parsed once per shape.
-    rules: dict[int, list[tuple[str, str, str | None]]] = {}
-    for trial_id, kind, number, rule in Criterion.objects.filter(
-        trial__in=trials.values("pk")
-    ).values_list("trial_id", "kind", "number", Cast("rule", TextField())):
-        rules.setdefault(trial_id, []).append((kind, number, rule))
-
-    outcomes: dict[tuple[Any, ...], tuple[str, float]] = {}
-    screened = []
+    # Every trial with stored criteria passes the filter above, so these are exactly the
+    # criteria of the trials screened, without repeating the filter.
+    contents, content_of = _criteria_contents(
+        criteria=Criterion.objects.filter(trial__screening_open=True)
+    )
+    # Only the listing fields the basic rules read are set on this stand-in.
+    listing_trial = Trial()
+    values = answers_with_derived(clean)
+    shared: dict[int, tuple[CriterionResult, ...]] = {}
+    outcomes: dict[tuple[Any, ...], tuple[int, float, str]] = {}
+    rows = []
     for pk, nct_id, title, *limits in trials.values_list(
         "pk", "nct_id", "brief_title", "sex", "minimum_age", "maximum_age", "healthy_volunteers"
     ):
-        stored = tuple(sorted(rules.get(pk, ())))
+        content = content_of.get(pk, -1)
         # A trial screened on its code encoding (no stored rows) is a shape of its own.
-        shape = (*limits, stored, "" if stored or nct_id not in ENCODED else nct_id)
-        if shape not in outcomes:
-            outcomes[shape] = _screen_shape(shape, clean)
-        verdict, score = outcomes[shape]
-        screened.append(TrialScreening(nct_id, title, verdict, score))
-    screened.sort(key=lambda s: (_VERDICT_RANK[s.verdict], -s.score, s.nct_id))
-    return screened
+        code = nct_id if content < 0 and nct_id in ENCODED else ""
+        shape = (*limits, content, code)
+        outcome = outcomes.get(shape)
+        if outcome is None:
+            (
+                listing_trial.sex,
+                listing_trial.minimum_age,
+                listing_trial.maximum_age,
+                listing_trial.healthy_volunteers,
+            ) = limits
+            listing_trial.nct_id = code
+            encoded = contents[content] if content >= 0 else _code_encoding(code)
+            specs = trial_criteria(trial=listing_trial, encoded=encoded)
+            results = _results(specs, encoded if content >= 0 else [], content, values, shared)
+            verdict = verdict_of(results)
+            outcome = outcomes[shape] = (_VERDICT_RANK[verdict], -score_of(results), verdict)
+        rows.append((*outcome, nct_id, title))
+    # Best first; nct_id is unique, so the sort never reaches the title.
+    rows.sort(key=lambda row: (row[0], row[1], row[3]))
+    return [
+        TrialScreening(nct_id, title, verdict, -negative_score)
+        for _rank, negative_score, verdict, nct_id, title in rows
+    ]
+
+
+def _results(
+    specs: list[CriterionSpec],
+    stored: list[CriterionSpec],
+    content: int,
+    values: Mapping[str, Any],
+    shared: dict[int, tuple[CriterionResult, ...]],
+) -> tuple[CriterionResult, ...]:
+    """`evaluate`'s results for `specs`, reusing those of a stored content's criteria.
+
+    Many listings share one content: its criteria do not read the listing, so they are
+    evaluated once per content (kept in `shared`), when `specs` ends with them.
+    """
+    split = len(specs) - len(stored)
+    if (
+        not stored
+        or split < 0
+        or any(a is not b for a, b in zip(specs[split:], stored, strict=True))
+    ):
+        return tuple(criterion_evaluate(spec, values) for spec in specs)
+    if content not in shared:
+        shared[content] = tuple(criterion_evaluate(spec, values) for spec in stored)
+    return tuple(criterion_evaluate(spec, values) for spec in specs[:split]) + shared[content]
+
+
+def _code_encoding(nct_id: str) -> list[CriterionSpec]:
+    """The code encoding of a trial (see `screening.reference`), or none."""
+    return [
+        CriterionSpec(kind=kind, number=number, text=text, rule=rule, verify=verify)
+        for kind, number, text, rule, verify in ENCODED.get(nct_id, [])
+    ]
+
+
+def _criteria_contents(
+    *, criteria: QuerySet[Criterion]
+) -> tuple[list[list[CriterionSpec]], dict[int, int]]:
+    """The distinct criteria contents among `criteria`, and which one each trial has.
+
+    A content is every (kind, number, rule as JSON text) of a trial, sorted: equal text,
+    equal rule, so trials with equal contents are screened alike, and each content's
+    rules are parsed once. Texts are left out: they do not change a verdict.
+    """
+    rows: dict[int, list[tuple[str, str, str | None]]] = {}
+    for trial_id, kind, number, rule in criteria.values_list(
+        "trial_id", "kind", "number", Cast("rule", TextField())
+    ):
+        rows.setdefault(trial_id, []).append((kind, number, rule))
+    contents: list[list[CriterionSpec]] = []
+    index: dict[tuple[tuple[str, str, str | None], ...], int] = {}
+    content_of = {}
+    for trial_id, items in rows.items():
+        content = tuple(sorted(items))
+        found = index.get(content)
+        if found is None:
+            found = index[content] = len(contents)
+            contents.append(
+                [
+                    CriterionSpec(
+                        kind=kind, number=number, text="", rule=json.loads(rule) if rule else None
+                    )
+                    for kind, number, rule in content
+                ]
+            )
+        content_of[trial_id] = found
+    return contents, content_of
 
 
 _VERDICT_RANK = {LIKELY_ELIGIBLE: 0, NEEDS_REVIEW: 1, NOT_ELIGIBLE: 2}
-
-
-def _screen_shape(shape: tuple[Any, ...], answers: Mapping[str, Any]) -> tuple[str, float]:
-    sex, minimum_age, maximum_age, healthy_volunteers, stored, code = shape
-    trial = Trial(
-        nct_id=code,
-        sex=sex,
-        minimum_age=minimum_age,
-        maximum_age=maximum_age,
-        healthy_volunteers=healthy_volunteers,
-    )
-    encoded = [
-        CriterionSpec(kind=kind, number=number, text="", rule=json.loads(rule) if rule else None)
-        for kind, number, rule in stored
-    ] or [
-        CriterionSpec(kind=kind, number=number, text=text, rule=rule, verify=verify)
-        for kind, number, text, rule, verify in ENCODED.get(code, [])
-    ]
-    evaluation = evaluate(trial_criteria(trial=trial, encoded=encoded), answers)
-    return evaluation.verdict, evaluation.score
