@@ -1,0 +1,935 @@
+"""Draft a rule for one published criterion, for the study team to confirm.
+
+Pure Python, no Django. `draft_criterion(text, kind) -> DraftedRule | None` reads one
+inclusion or exclusion item and proposes a rule in `screening.rules`' schema over the
+question bank's keys, or None when it cannot read the item confidently: **precision
+first**, since a wrong rule turns away a patient who could have joined.
+
+What it reads:
+* age bounds: "18-65 years", "aged 18 to 65", "18 years or older", "≥ 18 years",
+  "Age = 18 years" (a sign lost in transcription: read as a lower bound in an inclusion
+  item when the age is of adulthood), "Be 18 55 years of age" (a dropped dash);
+* measurements of the bank's lab and body values, with their comparator, value and unit,
+  converted into the question's unit (`screening.engine.units`); ranges become
+  `between`; "1.5 x 109/L" is 1.5 × 10⁹/L; liver enzymes only as a multiple of ULN;
+* pregnancy and breastfeeding, and HIV, hepatitis B and hepatitis C, as yes/no, with
+  negation ("no history of HIV", "must not be pregnant", "patients without ...").
+
+What it declines: values under a condition ("AST < 2.5 × ULN, or < 5 × ULN with liver
+metastases"), units it cannot convert, values outside the question's range, ages in
+months, plans ("planning to become pregnant"), history and kinds of pregnancy, and any
+item where the same value is given two different bounds.
+
+The facts (`DraftedRule.facts`) are the comparisons of the rule in the format of the
+Chia gold set's scorer (README of the gold set, "How predictions are scored"):
+{"key", "comparator" (< <= > >= = != between), "value"}, kept as written: an exclusion
+"age < 18" is the fact age < 18 under kind exclusion, and the rule met means excluded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from screening.engine.units import convert
+
+Kind = Literal["inclusion", "exclusion"]
+Rule = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DraftedRule:
+    """A proposed rule, the character spans of the item it was read from, and its facts."""
+
+    rule: Rule
+    spans: tuple[tuple[int, int], ...]
+    facts: tuple[dict[str, Any], ...]
+
+
+# Questions the drafter can propose, with their type and range (kept in step with the
+# bank in screening/questions.py; a test checks they agree).
+NUMERIC_RANGES: dict[str, tuple[float, float]] = {
+    "age": (0, 120),
+    "height_cm": (50, 250),
+    "weight_kg": (20, 350),
+    "bmi": (10, 80),
+    "hemoglobin_g_dl": (2, 25),
+    "neutrophils_10e9_l": (0, 100),
+    "platelets_10e9_l": (0, 2000),
+    "cd4_10e6_l": (0, 5000),
+    "ast_alt_x_uln": (0, 100),
+    "gfr_ml_min": (0, 200),
+    "lvef_pct": (5, 90),
+    "spap_mmhg": (0, 150),
+    "mpap_mmhg": (0, 100),
+    "creatinine_mg_dl": (0.1, 20),
+    "creatinine_clearance_ml_min": (0, 200),
+    "bilirubin_mg_dl": (0.1, 30),
+    "hba1c_pct": (3, 20),
+    "glucose_mg_dl": (20, 800),
+    "potassium_mmol_l": (1.5, 9),
+    "albumin_g_dl": (1, 7),
+    "inr": (0.5, 10),
+    "wbc_10e9_l": (0, 200),
+    "systolic_bp_mmhg": (60, 260),
+    "diastolic_bp_mmhg": (30, 160),
+    "heart_rate_bpm": (20, 250),
+    "oxygen_saturation_pct": (50, 100),
+    "qtc_ms": (250, 700),
+}
+BOOLEAN_KEYS = ("pregnant", "breastfeeding", "hiv", "hepatitis_b_surface_antigen", "hepatitis_c")
+
+_OPS = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "=": "eq", "!=": "ne"}
+
+
+# --- text normalisation (same length, so offsets stay those of the item text) ---------
+
+_SAME_LENGTH = str.maketrans(
+    {
+        "–": "-",
+        "—": "-",
+        "−": "-",
+        "‐": "-",
+        "‑": "-",
+        "×": "x",
+        "＜": "<",
+        "＞": ">",
+        "≧": "≥",
+        "≦": "≤",
+        "’": "'",
+        "μ": "µ",
+        "\u00a0": " ",
+    }
+)
+
+
+def _normalise(text: str) -> str:
+    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lowered.translate(_SAME_LENGTH)
+
+
+# --- numbers, comparators, units -----------------------------------------------------
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)"
+
+_GE = (
+    r"≥|>\s*=|=\s*>|>\s*/\s*=|=\s*/\s*>|>\s*or\s*=|≥\s*/\s*=|"
+    r"greater\s+than\s+or\s+equal(?:\s+to)?|greater\s+or\s+equal(?:\s+to)?|"
+    r"more\s+than\s+or\s+equal(?:\s+to)?|equal\s+(?:to\s+)?or\s+(?:greater|more|higher)\s+than|"
+    r"higher\s+than\s+or\s+equal(?:\s+to)?|"
+    r"at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|not\s+less\s+than|no\s+less\s+than|"
+    r"not\s+lower\s+than|not\s+below|not\s+under|not\s+younger\s+than|no\s+younger\s+than"
+)
+_GT = (
+    r">|greater\s+than|more\s+than|higher\s+than|above|over|older\s+than|exceeding|"
+    r"exceeds|in\s+excess\s+of|superior\s+to|elevated\s+above"
+)
+_LE = (
+    r"≤|<\s*=|=\s*<|<\s*/\s*=|<\s*or\s*=|≤\s*/\s*=|"
+    r"less\s+than\s+or\s+equal(?:\s+to)?|lower\s+than\s+or\s+equal(?:\s+to)?|"
+    r"less\s+or\s+equal(?:\s+to)?|equal\s+(?:to\s+)?or\s+(?:less|lower)\s+than|"
+    r"at\s+most|up\s+to|no\s+more\s+than|not\s+more\s+than|not\s+greater\s+than|"
+    r"no\s+greater\s+than|not\s+exceeding|not\s+to\s+exceed|does\s+not\s+exceed|"
+    r"not\s+higher\s+than|no\s+higher\s+than|not\s+above|"
+    r"a\s+maximum\s+of|maximum(?:\s+of)?|not\s+older\s+than|no\s+older\s+than"
+)
+_LT = r"<|less\s+than|lower\s+than|below|under|younger\s+than|fewer\s+than|inferior\s+to"
+_EQ = r"=|equal\s+to|equals"
+
+_PREFIX = re.compile(
+    rf"(?P<ge>{_GE})|(?P<le>{_LE})|(?P<gt>{_GT})|(?P<lt>{_LT})|(?P<eq>{_EQ})", re.IGNORECASE
+)
+_POSTFIX_GE = re.compile(
+    r"^\s*(?:\+|(?:years?\s+(?:of\s+age\s+)?|yrs?\s+)?(?:or|and|&)\s+(?:older|over|above|more|greater|higher|up|beyond)\b)"
+)
+_POSTFIX_LE = re.compile(
+    r"^\s*(?:(?:years?\s+(?:of\s+age\s+)?)?(?:or|and)\s+(?:younger|under|below|less|lower|fewer)\b)"
+)
+
+# A unit just after a number: the longest first.
+_UNIT = re.compile(
+    r"^\s*(?P<unit>"
+    r"x\s*(?:the\s+)?(?:institutional\s+|institution's\s+|upper\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|the\s+upper\s+limit\s+of\s+normal|normal\s+upper\s+limit)"
+    r"|times\s+(?:the\s+)?(?:institutional\s+|institution's\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|normal\s+upper\s+limit)"
+    r"|(?:-?\s*fold\s+|x\s*)?uln\b"
+    r"|x\s*10\s*(?:\^|\*|e)?\s*(?:9|⁹)\s*/\s*l|x\s*10\s*(?:\^|\*|e)?\s*(?:3|³)\s*/\s*(?:µl|ul|mcl|mm3|mm³)"
+    r"|x\s*109\s*/\s*l|x\s*103\s*/\s*(?:µl|ul|mcl|mm3|mm³)"
+    r"|10\s*(?:\^|\*|e)\s*(?:9|⁹)\s*/\s*l|10⁹\s*/\s*l|109\s*/\s*l|g/l(?=\W|$)(?P<gcells>)"
+    r"|(?:cells\s*)?/\s*(?:µl|ul|mcl|mm3|mm³|cmm|cu\.?\s*mm)|k\s*/\s*(?:µl|ul)"
+    r"|ml\s*/\s*min(?:ute)?(?:\s*(?:/|per)\s*1[.,]73\s*(?:m2|m²|m\^2|sq\.?\s*m|square\s+met(?:er|re)s?)?)?"
+    r"|mg\s*/\s*dl|mg/l|g\s*/\s*dl|gm\s*/\s*dl|gr?/dl|g/l|(?:µ|u|mc)mol\s*/\s*l|mmol\s*/\s*mol|mmol\s*/\s*l|meq\s*/\s*l"
+    r"|kg\s*/\s*m\s*(?:2|²|\^2)|kg/m|kg\b|lbs?\b|pounds\b|cm\b|inches\b|in\b(?=\s*(?:tall|height))|m\b(?!\w)"
+    r"|mm\s*hg|mmhg|bpm|beats?\s*(?:/|per)\s*min(?:ute)?|msec|ms\b"
+    r"|%|percent\b"
+    r"|years?\b|yrs?\b|y\b(?![-\w])|months?\b|weeks?\b|days?\b"
+    r")",
+    re.IGNORECASE,
+)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "").replace(" ", ""))
+
+
+def _canonical_unit(unit: str) -> str:
+    """The unit as written, normalised to a name `units.convert` knows."""
+    u = re.sub(r"\s+", "", unit.lower()).replace("µ", "u").replace("mcl", "ul")
+    if "uln" in u or "upper" in u:
+        return "xuln"
+    if re.match(r"^x?10(\^|\*|e)?(9|⁹)/l$", u) or re.match(r"^x?109/l$", u) or u == "10⁹/l":
+        return "10^9/l"
+    if re.match(r"^x?10(\^|\*|e)?(3|³)/(ul|mm3|mm³)$", u) or re.match(r"^x?103/(ul|mm3|mm³)$", u):
+        return "10^3/ul"
+    if u in ("k/ul",):
+        return "10^3/ul"
+    if re.match(r"^(cells)?/(ul|mm3|mm³|cmm|cu\.?mm)$", u):
+        return "/ul"
+    if u.startswith("ml/min"):
+        return "ml/min"
+    if u in ("gm/dl", "gr/dl"):
+        return "g/dl"
+    if u.startswith("kg/m"):
+        return "kg/m2"
+    if u in ("mmhg",):
+        return "mmhg"
+    if u.startswith("beat") or u == "bpm":
+        return "bpm"
+    if u in ("percent",):
+        return "%"
+    if u in ("year", "years", "yr", "yrs", "y"):
+        return "years"
+    if u.startswith("month"):
+        return "months"
+    if u.startswith("week"):
+        return "weeks"
+    if u.startswith("day"):
+        return "days"
+    if u in ("lb", "lbs", "pounds"):
+        return "lb"
+    if u == "inches":
+        return "in"
+    if u == "msec":
+        return "ms"
+    return u
+
+
+@dataclass
+class _Value:
+    """A comparison read after a concept: op, number(s) and unit as written."""
+
+    op: str  # lt le gt ge eq between
+    low: float
+    high: float | None
+    unit: str
+    start: int
+    end: int
+    uncertain: bool = False  # "=" where a sign was probably lost
+
+
+_VALUE = re.compile(
+    rf"(?P<prefix>(?:(?:{_GE})|(?:{_LE})|(?:{_GT})|(?:{_LT})|(?:{_EQ}))\s*(?:to\s+|of\s+|than\s+)?)?"
+    rf"(?P<between>between\s+|from\s+)?"
+    rf"(?P<n1>{_NUM})"
+    rf"(?:\s*(?P<u1>%|mg/dl|g/dl|kg/m2|years|mmhg))?"
+    rf"(?:\s*(?P<sep>-|to|and|through|until)\s*(?P<n2>{_NUM}))?",
+    re.IGNORECASE,
+)
+
+
+def _read_value(s: str, start: int, limit: int) -> _Value | None:
+    """The first comparison in s[start:limit], read with its unit."""
+    m = _VALUE.search(s, start, limit)
+    if m is None:
+        return None
+    prefix = (m.group("prefix") or "").strip()
+    op: str | None = None
+    uncertain = False
+    if prefix:
+        pm = _PREFIX.match(prefix)
+        if pm is None or pm.lastgroup is None:
+            return None
+        op = pm.lastgroup
+    n1 = _number(m.group("n1"))
+    n2 = _number(m.group("n2")) if m.group("n2") else None
+    end = m.end()
+    tail = s[end : end + 60]
+    um = _UNIT.match(tail)
+    unit = ""
+    if um is not None:
+        unit = um.group("unit")
+        end += um.end()
+    elif m.group("u1"):
+        unit = m.group("u1")
+    if n2 is not None:
+        if m.group("sep") == "and" and not m.group("between"):
+            return None
+        if op is not None or n2 < n1:
+            return None
+        return _Value("between", n1, n2, _canonical_unit(unit), m.start(), end)
+    after = s[end : end + 40]
+    if op is None:
+        if _POSTFIX_GE.match(after):
+            op = "ge"
+            end += _POSTFIX_GE.match(after).end()  # type: ignore[union-attr]
+        elif _POSTFIX_LE.match(after):
+            op = "le"
+            end += _POSTFIX_LE.match(after).end()  # type: ignore[union-attr]
+        else:
+            return None
+    if op == "eq":
+        uncertain = True
+    return _Value(op, n1, None, _canonical_unit(unit), m.start(), end, uncertain)
+
+
+# --- conditions: a bound that holds only sometimes is not a plain bound ---------------
+
+_CONDITION = re.compile(
+    r"^[^;]{0,80}?\b(?:if|unless|when|in\s+case|in\s+(?:the\s+)?(?:case|presence|absence)\s+of|"
+    r"in\s+patients|for\s+patients|in\s+subjects|for\s+subjects|for\s+those|in\s+those|"
+    r"with\s+(?:liver|hepatic|bone|known|documented|gilbert|metasta)|due\s+to|attributable|except|"
+    r"excluding|unless|depending|according\s+to|for\s+(?:men|women|males|females)|in\s+(?:men|women|males|females)|"
+    r"(?:men|women|males|females)\s*[:<>≤≥]|after|before|prior|following|within|during|"
+    r"on\s+(?:two|2|three|3)|at\s+(?:screening|baseline)\s+or)\b",
+    re.IGNORECASE,
+)
+
+
+# --- measurements ---------------------------------------------------------------------
+
+# Concept -> key. Words the gold ignores (serum, blood, plasma, total, level, count) are
+# optional; longer names are tried first.
+_IGNORABLE = r"(?:(?:serum|blood|plasma|total|baseline|screening|absolute|fasting|whole)\s+)*"
+_CONCEPTS: tuple[tuple[str, str], ...] = (
+    (
+        "hba1c_pct",
+        r"hb\s?a1c|hemoglobin\s+a1c|haemoglobin\s+a1c|glycated\s+ha?emoglobin|glycosylated\s+ha?emoglobin|a1c|glycoh(?:a)?emoglobin",
+    ),
+    ("creatinine_clearance_ml_min", r"creatinine\s+clearance|cr\s?cl|clcr|ccr"),
+    (
+        "gfr_ml_min",
+        r"(?:estimated\s+)?glomerular\s+filtration\s+rate|e?gfr(?:\s*\((?:mdrd|ckd-epi|cockcroft[-\s]gault)\))?|mdrd\s+e?gfr|ckd-epi\s+e?gfr",
+    ),
+    ("bmi", r"body\s+mass\s+index|bmi|quetelet\s+index"),
+    ("hemoglobin_g_dl", r"ha?emoglobin(?!\s*a)|hgb|hb(?![a-z0-9])"),
+    ("platelets_10e9_l", r"platelets?|plt|thrombocytes?"),
+    (
+        "neutrophils_10e9_l",
+        r"absolute\s+neutrophil|neutrophils?|anc|granulocytes?|polymorphonuclear\s+(?:cells|leukocytes)|pmn",
+    ),
+    ("wbc_10e9_l", r"white\s+blood\s+cells?|wbc|leukocytes?|white\s+cells?|white\s+blood\s+cell"),
+    (
+        "cd4_10e6_l",
+        r"cd4\+?(?:\s*(?:\+|positive))?(?:\s*t)?(?:[\s-]*(?:cells?|lymphocytes?|t-cells?))?",
+    ),
+    (
+        "ast_alt_x_uln",
+        r"(?:ast|alt|sgot|sgpt|asat|alat)(?:\s*(?:/|and|or|,|&)\s*(?:ast|alt|sgot|sgpt|asat|alat))*(?:\s*\((?:sgot|sgpt|ast|alt)\))?|(?:aspartate|alanine)\s+(?:amino)?trans(?:ferase|aminase)(?:\s*\((?:ast|alt|sgot|sgpt)\))?|(?:amino)?transaminases?|liver\s+transaminases?|hepatic\s+transaminases?",
+    ),
+    ("creatinine_mg_dl", r"creatinine(?!\s+clear)|creat(?!\w)|cr(?![a-z])"),
+    ("bilirubin_mg_dl", r"bilirubin|t\.?\s?bili"),
+    ("glucose_mg_dl", r"glucose|glycemia|glycaemia|fpg|fbg|fbs"),
+    ("potassium_mmol_l", r"potassium|k\+"),
+    ("albumin_g_dl", r"albumin(?!uria)"),
+    ("inr", r"inr|international\s+normali[sz]ed\s+ratio"),
+    ("lvef_pct", r"(?:left\s+ventricular\s+)?ejection\s+fraction|lvef|ef(?![a-z])"),
+    ("spap_mmhg", r"systolic\s+pulmonary\s+arter(?:y|ial)\s+pressure|spap|pasp|rvsp"),
+    ("mpap_mmhg", r"mean\s+pulmonary\s+arter(?:y|ial)\s+pressure|mpap"),
+    ("systolic_bp_mmhg", r"systolic\s+blood\s+pressure|systolic\s+bp|sbp|systolic"),
+    ("diastolic_bp_mmhg", r"diastolic\s+blood\s+pressure|diastolic\s+bp|dbp|diastolic"),
+    ("heart_rate_bpm", r"heart\s+rate|pulse\s+rate|resting\s+heart\s+rate|hr(?![a-z])"),
+    ("oxygen_saturation_pct", r"oxygen\s+saturation|o2\s+saturation|spo2|sao2|sp02"),
+    ("qtc_ms", r"qtc[bf]?|corrected\s+qt(?:\s+interval)?|qt\s+interval\s+corrected|qtcf"),
+    ("weight_kg", r"body\s+weight|weight|weighs?|weighing"),
+    ("height_cm", r"body\s+height|height"),
+)
+_CONCEPT_RE = re.compile(
+    r"(?<![\w-])"
+    + _IGNORABLE
+    + r"(?:"
+    + "|".join(f"(?P<k{index}>{pattern})" for index, (_key, pattern) in enumerate(_CONCEPTS))
+    + r")(?:\s+(?:levels?|counts?|concentrations?|values?|results?))?(?![\w])",
+    re.IGNORECASE,
+)
+_CONCEPT_BY_GROUP = {f"k{index}": key for index, (key, _p) in enumerate(_CONCEPTS)}
+
+# Words before a concept that make it something else than the patient's current value.
+_NOT_A_VALUE = re.compile(
+    r"(?:birth|loss\s+of|change\s+in|gain|ideal|predicted|percent(?:age)?\s+of|decrease\s+in|"
+    r"increase\s+in|reduction\s+in|variation|fluctuation|stable|history\s+of|"
+    r"loss|lost|target|goal|dose|per\s+kg|mg/kg)\s*$"
+)
+_NOT_A_VALUE_AFTER = re.compile(
+    r"^\s*(?:loss|gain|change|reduction|percentile|centile|z-score|for\s+age|-for-|mutation|"
+    r"gene|receptor|inhibitor|tki|exon|antibod|variant|sensitizing|positive|negative|status|"
+    r"therapy|%\s*of|of\s+ideal|ratio|decline|decrease|increase|velocity|within|variation)",
+    re.IGNORECASE,
+)
+
+# Units each key accepts (canonical names); "" means no unit written.
+_KEY_UNITS: dict[str, tuple[str, ...]] = {
+    "bmi": ("kg/m2", ""),
+    "weight_kg": ("kg", "lb", "g"),
+    "height_cm": ("cm", "m", "in"),
+    "hemoglobin_g_dl": ("g/dl", "g/l", "mmol/l", ""),
+    "platelets_10e9_l": ("10^9/l", "10^3/ul", "/ul", "g/l", ""),
+    "neutrophils_10e9_l": ("10^9/l", "10^3/ul", "/ul", "g/l", ""),
+    "wbc_10e9_l": ("10^9/l", "10^3/ul", "/ul", "g/l", ""),
+    "cd4_10e6_l": ("/ul", "10^9/l", ""),
+    "ast_alt_x_uln": ("xuln",),
+    "gfr_ml_min": ("ml/min", ""),
+    "creatinine_clearance_ml_min": ("ml/min", ""),
+    "lvef_pct": ("%",),
+    "spap_mmhg": ("mmhg", ""),
+    "mpap_mmhg": ("mmhg", ""),
+    "creatinine_mg_dl": ("mg/dl", "umol/l"),
+    "bilirubin_mg_dl": ("mg/dl", "umol/l"),
+    "hba1c_pct": ("%", "mmol/mol"),
+    "glucose_mg_dl": ("mg/dl", "mmol/l"),
+    "potassium_mmol_l": ("mmol/l", "meq/l"),
+    "albumin_g_dl": ("g/dl", "g/l"),
+    "inr": ("",),
+    "systolic_bp_mmhg": ("mmhg",),
+    "diastolic_bp_mmhg": ("mmhg",),
+    "heart_rate_bpm": ("bpm",),
+    "oxygen_saturation_pct": ("%",),
+    "qtc_ms": ("ms",),
+}
+
+
+def _to_key_unit(key: str, value: float, unit: str) -> float | None:
+    if unit not in _KEY_UNITS.get(key, ()):
+        return None
+    if unit == "":
+        if key in ("platelets_10e9_l", "neutrophils_10e9_l", "wbc_10e9_l"):
+            threshold = 2000 if key == "platelets_10e9_l" else 100
+            return value / 1000 if value >= threshold else value
+        if key == "hemoglobin_g_dl" and value > 25:
+            return value / 10
+        return value
+    if unit == "xuln":
+        return value
+    if key in ("lvef_pct", "oxygen_saturation_pct") and unit == "%":
+        return value
+    if key in ("platelets_10e9_l", "neutrophils_10e9_l", "wbc_10e9_l"):
+        return {"10^9/l": value, "g/l": value, "10^3/ul": value, "/ul": value / 1000}.get(unit)
+    if key == "cd4_10e6_l":
+        return value * 1000 if unit == "10^9/l" else value
+    if key == "hemoglobin_g_dl" and unit == "mmol/l":
+        return value * 1.611
+    if key == "inr":
+        return value
+    return convert(value, unit, key)
+
+
+def _in_range(key: str, *values: float) -> bool:
+    low, high = NUMERIC_RANGES[key]
+    return all(low <= v <= high for v in values)
+
+
+@dataclass
+class _Found:
+    key: str
+    op: str
+    value: Any
+    span: tuple[int, int]
+    uncertain: bool = False
+
+
+def _measurements(s: str) -> tuple[list[_Found], bool]:
+    """Comparisons of bank measurements in `s`, and whether any was declined."""
+    found: list[_Found] = []
+    declined = False
+    matches = list(_CONCEPT_RE.finditer(s))
+    for index, match in enumerate(matches):
+        group = next((g for g, v in match.groupdict().items() if v is not None), None)
+        if group is None:
+            continue
+        key = _CONCEPT_BY_GROUP[group]
+        before = s[max(0, match.start() - 30) : match.start()]
+        if _NOT_A_VALUE.search(before) or _NOT_A_VALUE_AFTER.match(s[match.end() :]):
+            continue
+        limit = matches[index + 1].start() if index + 1 < len(matches) else len(s)
+        # The value must follow the concept closely: a few words, no sentence break.
+        window_end = min(limit, match.end() + 60)
+        gap = s[match.end() : window_end]
+        stop = re.search(r"[;.](?:\s|$)|\band\b(?!\s+(?:≥|>|<|≤|equal))|\bor\b\s+(?!equal|=)", gap)
+        value_limit = match.end() + (stop.start() if stop else len(gap))
+        value = _read_value(s, match.end(), value_limit)
+        if value is None:
+            continue
+        between_words = s[match.end() : value.start]
+        if re.search(r"\d", between_words) or len(between_words) > 45:
+            continue
+        if re.search(r"\b(?:no|not|without)\b", between_words):
+            declined = True
+            continue
+        converted = _convert(key, value)
+        if converted is None:
+            declined = True
+            continue
+        if _CONDITION.match(s[value.end :]) or re.match(r"^\s*\(", s[value.end :]):
+            tail = s[value.end : value.end + 80]
+            if _CONDITION.match(tail) or re.search(r"\d", tail[:40]):
+                declined = True
+                continue
+        op, result = converted
+        found.append(_Found(key, op, result, (match.start(), value.end), value.uncertain))
+    return found, declined
+
+
+def _convert(key: str, value: _Value) -> tuple[str, Any] | None:
+    if key == "age":
+        return None
+    low = _to_key_unit(key, value.low, value.unit)
+    if low is None:
+        return None
+    if value.op == "between":
+        assert value.high is not None
+        high = _to_key_unit(key, value.high, value.unit)
+        if high is None or not _in_range(key, low, high):
+            return None
+        return "between", [_tidy(low), _tidy(high)]
+    if not _in_range(key, low):
+        return None
+    return value.op, _tidy(low)
+
+
+def _tidy(number: float) -> float | int:
+    rounded = round(number, 4)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+# --- age ------------------------------------------------------------------------------
+
+_AGE_WORD = re.compile(r"\b(?:age[ds]?|ageing|aging)\b|\byears?\s+old\b|\byear-old|\byrs?\s+old\b")
+_AGE_CONTEXT_AFTER = re.compile(
+    r"^\s*(?:\(|,)?\s*(?:years?|yrs?|y)?\s*(?:of\s+age|old|-old|of\s+older|or\s+older|and\s+older|and\s+over|or\s+over|or\s+above|and\s+above|at\s+(?:the\s+time\s+of\s+)?(?:screening|enrol|inclusion|consent|signing)|\+)",
+)
+_SUBJECTS = re.compile(
+    r"\b(?:patients?|subjects?|participants?|adults?|men|women|males?|females?|volunteers?|persons?|"
+    r"people|individuals?|children|adolescents?|boys?|girls?|outpatients?|inpatients?|"
+    r"healthy|aged?|ages|older|younger)\b"
+)
+_DURATION = re.compile(
+    r"\b(?:for|since|duration|history|diagnos|within|last|past|ago|during|after|before|prior|"
+    r"previous|treated|treatment|therapy|disease|diabetes|smok|follow|survival|interval|"
+    r"expectancy|onset|period|least\s+\d+\s+years\s+(?:since|after)|experience|education|"
+    r"schooling|menopaus|postmenopaus|amenorrh|marriage|married|residen|lived|living|"
+    r"employ|work)\w*",
+)
+
+_AGE_VALUE = re.compile(
+    rf"(?P<prefix>(?:(?:{_GE})|(?:{_LE})|(?:{_GT})|(?:{_LT})|(?:{_EQ})|between|from|aged?|ages|:)\s*)?"
+    rf"(?P<n1>\d{{1,3}})(?!\s*[.,]\d)(?!\s*%)"
+    rf"(?:\s*(?:years?|yrs?|y)(?:\s+of\s+age|\s+old)?)?"
+    rf"(?:\s*(?P<sep>-|to|and|through|until|or|\s)\s*"
+    rf"(?:(?:{_LE})|(?:{_LT}))?\s*(?P<n2>\d{{1,3}})(?!\s*[.,]\d))?"
+    rf"(?P<unit>\s*(?:years?|yrs?|y(?![a-z])|months?|weeks?|days?)\b)?",
+    re.IGNORECASE,
+)
+
+
+def _ages(s: str) -> tuple[list[_Found], bool]:
+    """Age bounds in `s`, and whether an age was seen but not read confidently."""
+    found: list[_Found] = []
+    declined = False
+    has_age_word = bool(_AGE_WORD.search(s))
+    for m in _AGE_VALUE.finditer(s):
+        n1 = int(m.group("n1"))
+        n2 = int(m.group("n2")) if m.group("n2") else None
+        unit = (m.group("unit") or "").strip()
+        prefix_raw = (m.group("prefix") or "").strip()
+        sep = (m.group("sep") or "").strip()
+        start, end = m.start(), m.end()
+        before = s[max(0, start - 40) : start]
+        after = s[end : end + 40]
+        in_unit_years = (
+            bool(unit) and unit[0] == "y" or bool(re.search(r"\d\s*(?:years?|yrs?)", m.group(0)))
+        )
+        if unit and unit[0] in "mwd":
+            if _AGE_WORD.search(before[-25:]) or re.match(r"^\s*(?:of\s+age|old)", after):
+                declined = True
+            continue
+        # Is this number an age? Its unit or context must say so.
+        age_here = bool(
+            re.search(
+                r"\bage[ds]?\s*(?:of\s+|is\s+|between\s+|from\s+|range\s+|limit\s+|:|=)?\s*$",
+                s[max(0, start - 25) : start],
+            )
+            or re.match(
+                r"^\s*(?:years?|yrs?)\s*(?:of\s+age|old|-old)", s[m.end("n1") : m.end("n1") + 30]
+            )
+            or (n2 is not None and _AGE_CONTEXT_AFTER.match(after))
+            or _AGE_CONTEXT_AFTER.match(after)
+            or re.match(r"^\s*(?:years?|yrs?)\s*(?:of\s+age|old)", after)
+            or prefix_raw in ("age", "aged", "ages")
+        )
+        if not age_here and has_age_word and in_unit_years:
+            # "Age: patients ≥ 18 years", "Men or women, 18 years or older" — close by.
+            window = s[max(0, start - 50) : start]
+            age_here = bool(
+                _AGE_WORD.search(window)
+                and not re.search(r"[;.]\s", window[window.find("age") if "age" in window else 0 :])
+            )
+        if not age_here and in_unit_years and _SUBJECTS.search(s[max(0, start - 30) : start]):
+            age_here = not _DURATION.search(s[max(0, start - 30) : start])
+        if not age_here:
+            continue
+        if _DURATION.search(s[max(0, start - 20) : start]) and not re.search(
+            r"\bage", s[max(0, start - 20) : start]
+        ):
+            declined = True
+            continue
+        if (
+            not in_unit_years
+            and not re.match(r"^\s*(?:years?|yrs?|y)\b", after)
+            and not (
+                re.search(r"\bage[ds]?\b", s[max(0, start - 25) : start])
+                or prefix_raw in ("age", "aged", "ages")
+            )
+        ):
+            continue
+        op_word = re.sub(r"^(?:aged?|ages)\s*", "", prefix_raw).strip()
+        if n2 is not None:
+            if sep == "or":
+                continue
+            if not (0 <= n1 < n2 <= 120):
+                declined = True
+                continue
+            if sep == "" and not (n1 >= 12 and n2 - n1 >= 5):
+                continue  # "18 55 years": a dropped dash, only between plausible ages
+            if op_word and op_word not in ("between", "from", ":", "="):
+                declined = True
+                continue
+            found.append(_Found("age", "between", [n1, n2], (start, end)))
+            continue
+        op = _age_op(op_word, after)
+        if op is None:
+            if op_word == "" and not prefix_raw:
+                continue
+            if prefix_raw in ("age", "aged", "ages", ":"):
+                continue
+            declined = True
+            continue
+        if not 0 <= n1 <= 120:
+            declined = True
+            continue
+        extra = _POSTFIX_GE.match(after) or _POSTFIX_LE.match(after)
+        found.append(_Found("age", op[0], n1, (start, end + (extra.end() if extra else 0)), op[1]))
+    return found, declined
+
+
+def _age_op(op_word: str, after: str) -> tuple[str, bool] | None:
+    if op_word:
+        pm = _PREFIX.fullmatch(op_word)
+        if pm is None or pm.lastgroup is None:
+            return None
+        return pm.lastgroup, pm.lastgroup == "eq"
+    if _POSTFIX_GE.match(after) or re.match(
+        r"^\s*(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above|more)", after
+    ):
+        return "ge", False
+    if _POSTFIX_LE.match(after) or re.match(
+        r"^\s*(?:of\s+age\s+)?(?:or|and)\s+(?:younger|under|below|less)", after
+    ):
+        return "le", False
+    return None
+
+
+# --- pregnancy, breastfeeding, infections ---------------------------------------------
+
+_NEGATION_BEFORE = re.compile(
+    r"(?:\bno\b|\bnot\b|\bnon-?|\bwithout\b|\babsence\s+of\b|\bfree\s+of\b|\bnever\b|\bneither\b|"
+    r"\bnor\b|\bden(?:y|ies|ied)\b|\bnegative\s+(?:for|to)\b|\bexclud\w*|\bruled\s+out\b|\bcannot\s+be\b|"
+    r"\bmay\s+not\b|\bmust\s+not\b|\bshould\s+not\b|\bisn't\b|\baren't\b)[^;,.()]{0,40}$"
+)
+_PLAN = re.compile(
+    r"\b(?:become|becoming|get|getting|plan\w*|intend\w*|wish\w*|desir\w*|try\w*|attempt\w*|"
+    r"avoid\w*|prevent\w*|contracept\w*|risk|potential|possibility|possible|childbearing|"
+    r"chance|able\s+to|capable|likely|anticipat\w*|expect\w*|seek\w*|want\w*|future|"
+    r"subsequent|lead\s+to|result\s+in|achieve|achieving|conceive|fertility|prior\s+to|before|"
+    r"previous\w*|prior|history|past|former|recent\w*|last|partner\w*|spouse|wife|female\s+partners?)\b[^;.]{0,30}$"
+)
+_PLAN_AFTER = re.compile(
+    r"^[^;.]{0,20}\b(?:during\s+the\s+(?:study|trial|course)|within\s+\d|in\s+the\s+(?:next|following|future)|"
+    r"after\s+(?:the\s+)?(?:study|trial|treatment)|while\s+(?:on|in|participating)|"
+    r"prevention|partner|outcome|loss|history|test\s+(?:will|must|should|is\s+required)|"
+    r"complication|induced|related|associated|-related|-associated|-induced|"
+    r"termination|terminated|wastage|weeks?\s+of|week|trimester|period|at\s+delivery)"
+)
+_PREGNANCY_KIND = re.compile(
+    r"\b(?:ectopic|multiple|molar|twin|triplet|high-risk|high\s+risk|complicated|intrauterine|"
+    r"tubal|abdominal|hypertensive|unwanted|unintended|first|previous|prior|recurrent|failed|"
+    r"ongoing\s+(?:or\s+)?planned)\s+(?:\w+\s+)?$"
+)
+_OF_PREGNANCY = re.compile(r"(?:\w+)\s+(?:of|in|during)\s+(?:the\s+)?$")
+
+_PREGNANCY = re.compile(r"\b(?:pregnan\w*|gravid\w*)\b")
+_BREASTFEEDING = re.compile(
+    r"\b(?:breast[\s-]?feed\w*|breast[\s-]?fed|lactat\w*|nursing(?!\s+(?:home|facilit|staff|care|student|personnel))|"
+    r"breast[\s-]?milk)\b"
+)
+
+
+def _yes_no(s: str, pattern: re.Pattern[str], kind: Kind, key: str) -> tuple[list[_Found], bool]:
+    """Yes/no facts for pregnancy or breastfeeding mentions in `s`."""
+    found: list[_Found] = []
+    declined = False
+    for m in pattern.finditer(s):
+        word = m.group(0)
+        start, end = m.start(), m.end()
+        before = s[max(0, start - 60) : start]
+        after = s[end : end + 60]
+        clause_before = re.split(
+            r"[;:]|\.\s|\bbut\b|\bexcept\b|\bunless\b|\bother\s+than\b", before
+        )[-1]
+        if key == "pregnant" and (
+            word.startswith("pregnancy") and re.match(r"^\s*(?:test|tests|testing)\b", after)
+        ):
+            # "positive/negative pregnancy test", or a test merely required.
+            if re.search(
+                r"\bpositive\s+(?:(?:serum|urine|urinary|blood|beta[\s-]?hcg|β-?hcg|b-?hcg)\s+)*$",
+                clause_before,
+            ) or re.match(r"^\s*tests?\s+(?:is\s+|was\s+|that\s+is\s+)?positive", after):
+                found.append(_Found(key, "eq", True, (start, end)))
+                continue
+            if re.search(
+                r"\bnegative\s+(?:(?:serum|urine|urinary|blood|beta[\s-]?hcg|β-?hcg|b-?hcg|highly\s+sensitive)\s+)*$",
+                clause_before,
+            ) or re.match(
+                r"^\s*tests?\s+(?:results?\s+)?(?:is\s+|was\s+|must\s+be\s+|should\s+be\s+)?negative",
+                after,
+            ):
+                found.append(_Found(key, "eq", False, (start, end)))
+                continue
+            continue
+        if re.search(r"\bnon-?$", before) or re.search(
+            r"\bnot\s+(?:currently\s+)?$|\bnot\s+be\s+(?:currently\s+)?$|\bneither\s+(?:be\s+)?$",
+            before,
+        ):
+            found.append(_Found(key, "eq", False, (start, end)))
+            continue
+        if _PLAN.search(clause_before[-45:]) or _PLAN_AFTER.match(after):
+            continue
+        if (
+            key == "pregnant"
+            and (_PREGNANCY_KIND.search(before[-30:]) or _OF_PREGNANCY.search(before[-25:]))
+            and not re.search(r"\b(?:or|and|,)\s*$", before[-6:])
+        ):
+            continue
+        if key == "pregnant" and re.match(r"^\s*(?:test|tests|testing)\b", after):
+            continue
+        if re.search(
+            r"(?:partner|spouse|wife|husband|mother|infant|child|baby|babies|neonat\w*|newborn)s?\b[^;.]{0,25}$",
+            before,
+        ):
+            continue
+        if _NEGATION_BEFORE.search(clause_before):
+            negated_by = _NEGATION_BEFORE.search(clause_before)
+            assert negated_by is not None
+            cue = negated_by.group(0)
+            # "no more than", "not only" are not negations of the mention.
+            if re.match(r"^(?:no|not)\s+(?:more|less|only|fewer|greater)", cue):
+                pass
+            else:
+                found.append(_Found(key, "eq", False, (start, end)))
+                continue
+        if re.match(
+            r"^\s*(?:-\s*)?(?:status\s+)?(?:is\s+)?(?:negative|excluded|ruled\s+out)", after
+        ):
+            found.append(_Found(key, "eq", False, (start, end)))
+            continue
+        found.append(_Found(key, "eq", True, (start, end)))
+    if found and len({f.value for f in found}) > 1:
+        return [], True
+    return found, declined
+
+
+_INFECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "hiv",
+        re.compile(
+            r"\b(?:hiv(?:[\s-]?(?:1|2|1/2|1\s*(?:and|or|/)\s*2))?|human\s+immunodeficiency\s+virus)"
+            r"(?:\s*\(hiv\))?"
+            r"(?:[\s-]*(?:infection|infected|positive|positivity|seropositiv\w*|seropositive|disease|antibod\w*\s+positive))?\b"
+        ),
+    ),
+    (
+        "hepatitis_b_surface_antigen",
+        re.compile(
+            r"\b(?:hbsag|hbs\s*ag|hepatitis\s+b\s+surface\s+antigen|hbv|hepatitis\s+b(?:\s+virus)?)"
+            r"(?:[\s-]*(?:infection|infected|positive|positivity|carrier|seropositive))?\b"
+        ),
+    ),
+    (
+        "hepatitis_c",
+        re.compile(
+            r"\b(?:hcv|hepatitis\s+c(?:\s+virus)?)(?:\s+antibody|\s+ab)?"
+            r"(?:[\s-]*(?:infection|infected|positive|positivity|seropositive))?\b"
+        ),
+    ),
+)
+_INFECTION_NOT_STATUS = re.compile(
+    r"^[\s-]*(?:viral\s+load|rna|dna|vaccin\w*|treatment|therap\w*|medication|drugs?|prophyla\w*|"
+    r"-?associated|-?related|core|e\s*antigen|eag|genotype|status\s+unknown|exposure|"
+    r"testing|test|tests|screening|risk|prevention|coinfect\w*|co-infect\w*)"
+)
+
+
+def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
+    found: list[_Found] = []
+    declined = False
+    for key, pattern in _INFECTIONS:
+        hits: list[_Found] = []
+        for m in pattern.finditer(s):
+            start, end = m.start(), m.end()
+            before = s[max(0, start - 60) : start]
+            after = s[end : end + 40]
+            clause_before = re.split(r"[;:]|\.\s|\bbut\b|\bexcept\b|\bunless\b", before)[-1]
+            if _INFECTION_NOT_STATUS.match(after) or re.search(
+                r"(?:risk|exposure|partner|vaccin\w*|prevent\w*|treat\w*|test\w*|screen\w*|mother\w*|born\s+to|status|unknown|for|against|of\s+the)\s+(?:of\s+|for\s+|to\s+|with\s+)?$",
+                before[-25:],
+            ):
+                declined = declined or kind == "exclusion"
+                continue
+            negative_after = re.match(
+                r"^[\s-]*(?:status\s+)?(?:is\s+|must\s+be\s+)?(?:negative|seronegative|negativity)",
+                after,
+            )
+            negated = bool(_NEGATION_BEFORE.search(clause_before)) or bool(negative_after)
+            hits.append(_Found(key, "eq", not negated, (start, end)))
+        if hits and len({h.value for h in hits}) > 1:
+            declined = True
+            continue
+        found.extend(hits[:1])
+    return found, declined
+
+
+# --- the drafter ------------------------------------------------------------------------
+
+# Phrases that make a whole item unreadable as a plain rule.
+_WHOLE_ITEM_DECLINE = re.compile(
+    r"\b(?:unless|if\s+(?:the|they|patient|subject|female|male|a|an|not)|except\s+(?:for|if|when|in)|"
+    r"in\s+the\s+opinion|at\s+the\s+discretion|investigator'?s?\s+(?:opinion|judgement|judgment|discretion))\b"
+)
+
+
+def draft_criterion(text: str, kind: Kind) -> DraftedRule | None:
+    """A rule for one criterion `text` of `kind`, or None when none is read confidently.
+
+    The rule is met when the criterion is: for an exclusion, met means the patient is
+    excluded ("Pregnant or breastfeeding" -> any of pregnant = true, breastfeeding =
+    true). Never raises.
+    """
+    try:
+        return _draft(text or "", kind)
+    except Exception:  # a drafter must never break an import: propose nothing
+        return None
+
+
+def _draft(text: str, kind: Kind) -> DraftedRule | None:
+    if len(text) > 2000 or kind not in ("inclusion", "exclusion"):
+        return None
+    s = _normalise(text)
+    found: list[_Found] = []
+    ages, _age_declined = _ages(s)
+    measurements, _measure_declined = _measurements(s)
+    pregnancy, _p = _yes_no(s, _PREGNANCY, kind, "pregnant")
+    breastfeeding, _b = _yes_no(s, _BREASTFEEDING, kind, "breastfeeding")
+    infections, _i = _infections(s, kind)
+    found = ages + measurements + pregnancy + breastfeeding + infections
+    if not found:
+        return None
+    conditional_item = bool(_WHOLE_ITEM_DECLINE.search(s))
+    if conditional_item:
+        # Keep the yes/no status of pregnancy and breastfeeding (their rules and their
+        # negations are read mention by mention); bounds under a condition are dropped.
+        found = [f for f in found if f.key in ("pregnant", "breastfeeding")]
+        if not found:
+            return None
+    # The same key given different bounds in one item ("< 2.5 x ULN, or < 5 x ULN with
+    # liver metastases"): a condition the drafter cannot read.
+    by_key: dict[str, list[_Found]] = {}
+    for f in found:
+        by_key.setdefault(f.key, []).append(f)
+    kept: list[_Found] = []
+    for key, group in by_key.items():
+        distinct = {(f.op, repr(f.value)) for f in group}
+        if len(distinct) == 1:
+            kept.append(group[0])
+        elif key == "age" and kind == "exclusion" and _age_pair_ok(group):
+            kept.extend(group)
+        elif key == "age" and kind == "inclusion" and _age_bounds_merge(group):
+            kept.append(_age_bounds_merge(group))  # type: ignore[arg-type]
+        else:
+            continue
+    if not kept:
+        return None
+    kept.sort(key=lambda f: f.span[0])
+    kept = [resolved for f in kept if (resolved := _resolve_sign(f, kind)) is not None]
+    if not kept:
+        return None
+    comparisons = [{"q": f.key, "op": f.op, "value": f.value} for f in kept]
+    if len(comparisons) == 1:
+        rule: Rule = comparisons[0]
+    elif kind == "exclusion" or _joined_by_or(s, kept):
+        rule = {"any": comparisons}
+    else:
+        rule = {"all": comparisons}
+    facts = tuple(_fact(f, kind) for f in kept)
+    spans = tuple(f.span for f in kept)
+    return DraftedRule(rule=rule, spans=spans, facts=facts)
+
+
+def _age_pair_ok(group: list[_Found]) -> bool:
+    ops = sorted(f.op for f in group)
+    return len(group) == 2 and ops in (["gt", "lt"], ["ge", "lt"], ["gt", "le"], ["ge", "le"])
+
+
+def _age_bounds_merge(group: list[_Found]) -> _Found | None:
+    lows = [f for f in group if f.op in ("ge", "gt")]
+    highs = [f for f in group if f.op in ("le", "lt")]
+    if len(lows) != 1 or len(highs) != 1 or len(group) != 2:
+        return None
+    low = lows[0].value + (1 if lows[0].op == "gt" else 0)
+    high = highs[0].value - (1 if highs[0].op == "lt" else 0)
+    if low > high:
+        return None
+    span = (min(lows[0].span[0], highs[0].span[0]), max(lows[0].span[1], highs[0].span[1]))
+    return _Found("age", "between", [low, high], span)
+
+
+def _joined_by_or(s: str, kept: list[_Found]) -> bool:
+    for left, right in zip(kept, kept[1:], strict=False):
+        if re.search(r"\bor\b", s[left.span[1] : right.span[0]]):
+            return True
+    return False
+
+
+def _resolve_sign(f: _Found, kind: Kind) -> _Found | None:
+    """A bound with its sign; None for an "=" whose lost sign cannot be told.
+
+    Transcription often turns "≥" and "≤" into "=" ("Age = 18 years"). An "=" before a
+    measurement is never a real requirement of equality, so it is read only where the
+    direction is plain: an age of majority (16-21) is a lower bound in an inclusion
+    item and an upper bound in an exclusion.
+    """
+    if f.op != "eq" or f.key not in NUMERIC_RANGES:
+        return f
+    if f.key == "age" and isinstance(f.value, int) and 16 <= f.value <= 21:
+        return _Found(f.key, "ge" if kind == "inclusion" else "lt", f.value, f.span, True)
+    return None
+
+
+def _fact(f: _Found, kind: Kind) -> dict[str, Any]:
+    comparator = {
+        "lt": "<",
+        "le": "<=",
+        "gt": ">",
+        "ge": ">=",
+        "eq": "=",
+        "ne": "!=",
+        "between": "between",
+    }[f.op]
+    return {"key": f.key, "comparator": comparator, "value": f.value}
