@@ -151,14 +151,20 @@ def trial_criteria_draft(*, trial: Trial) -> DraftReport:
     stored_number = {c.pk: c.number for c in existing}
     matched: set[int] = set()
     published = _unique_numbers(items, taken=set())
-    pairs: list[tuple[CriteriaItem, str, Criterion | None, bool]] = []
-    for item, number in zip(items, published, strict=True):
-        same = next(
+    # Texts first, over every item, so that an item inserted before others never takes
+    # their rows by number.
+    same: list[Criterion | None] = []
+    for item in items:
+        found = next(
             (c for c in by_text.get((item.kind, item.text), []) if c.pk not in matched), None
         )
-        if same is not None:
-            matched.add(same.pk)
-            pairs.append((item, number, same, True))
+        if found is not None:
+            matched.add(found.pk)
+        same.append(found)
+    pairs: list[tuple[CriteriaItem, str, Criterion | None, bool]] = []
+    for item, number, found in zip(items, published, same, strict=True):
+        if found is not None:
+            pairs.append((item, number, found, True))
             continue
         other = by_number.get((item.kind, number))
         if other is not None and other.pk not in matched:
@@ -245,6 +251,10 @@ def _audit_decision(
     by: User | None,
     request: HttpRequest | None,
 ) -> None:
+    # As for every criterion change (`screening.services.criteria`): a person's decision is
+    # audited; code calling without an editor (a data migration, a test) is not a person.
+    if by is None and request is None:
+        return
     audit_record(
         request_or_actor=request if request is not None else by,
         action=action,
