@@ -436,6 +436,12 @@ class _Found:
     uncertain: bool = False
 
 
+# Where a concept's value must have started: a sentence break, or an "and"/"or" that
+# joins another clause ("between 7 and 10" and "≥ or =" are not such joins).
+_VALUE_STOP = re.compile(r"[;.](?:\s|$)|\band\b(?!\s+(?:≥|>|<|≤|equal))|\bor\b\s+(?!equal|=)")
+_OPEN_RANGE = re.compile(rf"\b(?:between|from)\s+{_NUM}\s*[^\s\d,;]{{0,12}}\s*$")
+
+
 def _measurements(s: str) -> tuple[list[_Found], bool]:
     """Comparisons of bank measurements in `s`, and whether any was declined."""
     found: list[_Found] = []
@@ -453,7 +459,14 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
         # The value must follow the concept closely: a few words, no sentence break.
         window_end = min(limit, match.end() + 60)
         gap = s[match.end() : window_end]
-        stop = re.search(r"[;.](?:\s|$)|\band\b(?!\s+(?:≥|>|<|≤|equal))|\bor\b\s+(?!equal|=)", gap)
+        stop = next(
+            (
+                candidate
+                for candidate in _VALUE_STOP.finditer(gap)
+                if not _OPEN_RANGE.search(gap[: candidate.start()])
+            ),
+            None,
+        )
         value_limit = match.end() + (stop.start() if stop else len(gap))
         value = _read_value(s, match.end(), value_limit)
         if value is None:
