@@ -43,6 +43,30 @@ def test_age_bounds_in_inclusion(text: str, rule: dict) -> None:
     assert rule_of(text) == rule
 
 
+@pytest.mark.parametrize(
+    "text, kind, rule",
+    [
+        # "=" is a "≥" or "≤" lost in transcription, never a real "=".
+        ("Age = 50", "inclusion", {"q": "age", "op": "ge", "value": 50}),
+        ("Age = 17.", "exclusion", {"q": "age", "op": "le", "value": 17}),
+        ("Age = 80 years", "exclusion", {"q": "age", "op": "ge", "value": 80}),
+        (
+            "Male and female aged =19 and < 65 years.",
+            "inclusion",
+            {"q": "age", "op": "between", "value": [19, 64]},
+        ),
+    ],
+)
+def test_lost_signs_are_read_only_where_the_direction_is_plain(
+    text: str, kind: str, rule: dict
+) -> None:
+    assert rule_of(text, kind) == rule
+
+
+def test_a_lost_sign_of_middle_age_in_an_exclusion_is_declined() -> None:
+    assert rule_of("Age = 35 years", "exclusion") is None
+
+
 def test_age_outside_bounds_in_exclusion_is_either_bound() -> None:
     assert rule_of("Age < 18 or > 75 years", "exclusion") == {
         "any": [{"q": "age", "op": "lt", "value": 18}, {"q": "age", "op": "gt", "value": 75}]
@@ -56,7 +80,6 @@ def test_age_outside_bounds_in_exclusion_is_either_bound() -> None:
         "Smoking history of at least 10 pack years",
         "Postmenopausal for at least 2 years",
         "Children aged 6 to 24 months",
-        "Age = 45 years",  # a lost sign that could be either way
         "Treated with metformin for at least 3 months",
     ],
 )
