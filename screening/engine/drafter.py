@@ -436,6 +436,12 @@ class _Found:
     uncertain: bool = False
 
 
+# Where a concept's value must have started: a sentence break, or an "and"/"or" that
+# joins another clause ("between 7 and 10" and "≥ or =" are not such joins).
+_VALUE_STOP = re.compile(r"[;.](?:\s|$)|\band\b(?!\s+(?:≥|>|<|≤|equal))|\bor\b\s+(?!equal|=)")
+_OPEN_RANGE = re.compile(rf"\b(?:between|from)\s+{_NUM}\s*[^\s\d,;]{{0,12}}\s*$")
+
+
 def _measurements(s: str) -> tuple[list[_Found], bool]:
     """Comparisons of bank measurements in `s`, and whether any was declined."""
     found: list[_Found] = []
@@ -453,7 +459,14 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
         # The value must follow the concept closely: a few words, no sentence break.
         window_end = min(limit, match.end() + 60)
         gap = s[match.end() : window_end]
-        stop = re.search(r"[;.](?:\s|$)|\band\b(?!\s+(?:≥|>|<|≤|equal))|\bor\b\s+(?!equal|=)", gap)
+        stop = next(
+            (
+                candidate
+                for candidate in _VALUE_STOP.finditer(gap)
+                if not _OPEN_RANGE.search(gap[: candidate.start()])
+            ),
+            None,
+        )
         value_limit = match.end() + (stop.start() if stop else len(gap))
         value = _read_value(s, match.end(), value_limit)
         if value is None:
@@ -502,31 +515,40 @@ def _tidy(number: float) -> float | int:
 
 # --- age ------------------------------------------------------------------------------
 
-_AGE_WORD = re.compile(r"\b(?:age[ds]?|ageing|aging)\b|\byears?\s+old\b|\byear-old|\byrs?\s+old\b")
-_AGE_CONTEXT_AFTER = re.compile(
-    r"^\s*(?:\(|,)?\s*(?:years?|yrs?|y)?\s*(?:of\s+age|old|-old|of\s+older|or\s+older|and\s+older|and\s+over|or\s+over|or\s+above|and\s+above|at\s+(?:the\s+time\s+of\s+)?(?:screening|enrol|inclusion|consent|signing)|\+)",
+_CMP = rf"(?:{_GE})|(?:{_LE})|(?:{_GT})|(?:{_LT})|(?:{_EQ})"
+_YEARS = r"(?:years?|yrs?|y(?![a-z])|ans)"
+_AGE_VALUE = re.compile(
+    rf"(?P<op1>(?:{_CMP})\s*(?:the\s+age\s+of\s+|age\s+)?)?"
+    rf"(?P<rng>between\s+|from\s+)?"
+    rf"(?<![\d.,])(?P<n1>\d{{1,3}})(?![\d]|[.,]\d|\s*%|\s*x\s*10)"
+    rf"(?P<u1>\s*{_YEARS}(?:\s+of\s+age|\s+old)?|-years?(?:-old)?)?"
+    rf"(?:\s*(?P<sep>-|to|and|through|until|or|\s)\s*"
+    rf"(?P<op2>(?:{_LE})|(?:{_LT})|(?:{_GE})|(?:{_GT}))?\s*(?:the\s+age\s+of\s+)?"
+    rf"(?P<n2>\d{{1,3}})(?![\d]|[.,]\d|\s*%))?"
+    rf"(?P<unit>\s*(?:{_YEARS}|months?|weeks?|days?)(?![a-z])|-years?(?:-old)?)?",
+    re.IGNORECASE,
+)
+_AGE_BEFORE = re.compile(
+    r"(?<![a-z])(?:age[ds]?|ages)(?![a-z])"
+    r"(?:\s|[:=(,\-]|\b(?:of|is|was|must|should|be|between|from|range|limit|group|at|"
+    r"entry|screening|inclusion|enrol\w*|the|time|consent|visit|participant|patient|"
+    r"subject|years?|in|men|women|both|sexes|male|female|and|all|any|equal|to)\b)*$"
+)
+_AGE_AFTER = re.compile(
+    rf"^\s*(?:{_YEARS}\s*)?(?:\(?s\)?\s*)?(?:of\s+age|old|-old|of\s+older|"
+    r"(?:or|and|&)\s+(?:older|over|above|younger|under|below)|\+)"
 )
 _SUBJECTS = re.compile(
-    r"\b(?:patients?|subjects?|participants?|adults?|men|women|males?|females?|volunteers?|persons?|"
-    r"people|individuals?|children|adolescents?|boys?|girls?|outpatients?|inpatients?|"
-    r"healthy|aged?|ages|older|younger)\b"
+    r"\b(?:patients?|subjects?|participants?|adults?|men|women|males?|females?|volunteers?|"
+    r"persons?|people|individuals?|children|adolescents?|boys?|girls?|outpatients?|"
+    r"inpatients?|healthy|sex|genders?|both)\b[^.;\d]{0,12}$"
 )
 _DURATION = re.compile(
-    r"\b(?:for|since|duration|history|diagnos|within|last|past|ago|during|after|before|prior|"
-    r"previous|treated|treatment|therapy|disease|diabetes|smok|follow|survival|interval|"
-    r"expectancy|onset|period|least\s+\d+\s+years\s+(?:since|after)|experience|education|"
-    r"schooling|menopaus|postmenopaus|amenorrh|marriage|married|residen|lived|living|"
-    r"employ|work)\w*",
-)
-
-_AGE_VALUE = re.compile(
-    rf"(?P<prefix>(?:(?:{_GE})|(?:{_LE})|(?:{_GT})|(?:{_LT})|(?:{_EQ})|between|from|aged?|ages|:)\s*)?"
-    rf"(?P<n1>\d{{1,3}})(?!\s*[.,]\d)(?!\s*%)"
-    rf"(?:\s*(?:years?|yrs?|y)(?:\s+of\s+age|\s+old)?)?"
-    rf"(?:\s*(?P<sep>-|to|and|through|until|or|\s)\s*"
-    rf"(?:(?:{_LE})|(?:{_LT}))?\s*(?P<n2>\d{{1,3}})(?!\s*[.,]\d))?"
-    rf"(?P<unit>\s*(?:years?|yrs?|y(?![a-z])|months?|weeks?|days?)\b)?",
-    re.IGNORECASE,
+    r"\b(?:for|since|duration|history|diagnos\w*|within|last|past|ago|during|after|before|"
+    r"prior|previous\w*|treated|treatment|therapy|disease|diabetes|smok\w*|follow\w*|"
+    r"survival|interval|expectancy|onset|period|experience|education|schooling|"
+    r"menopaus\w*|postmenopaus\w*|amenorrh\w*|married|residen\w*|lived|living|employ\w*|"
+    r"work\w*|pack|use|using|taking|exposure|stable|months?|weeks?)\b[^.;]{0,25}$"
 )
 
 
@@ -534,107 +556,89 @@ def _ages(s: str) -> tuple[list[_Found], bool]:
     """Age bounds in `s`, and whether an age was seen but not read confidently."""
     found: list[_Found] = []
     declined = False
-    has_age_word = bool(_AGE_WORD.search(s))
     for m in _AGE_VALUE.finditer(s):
         n1 = int(m.group("n1"))
         n2 = int(m.group("n2")) if m.group("n2") else None
-        unit = (m.group("unit") or "").strip()
-        prefix_raw = (m.group("prefix") or "").strip()
+        u1 = (m.group("u1") or "").strip(" -")
+        unit = (m.group("unit") or "").strip(" -")
+        op1_raw = re.sub(r"\s*(?:the\s+age\s+of|age)\s*$", "", (m.group("op1") or "")).strip()
+        op2_raw = (m.group("op2") or "").strip()
         sep = (m.group("sep") or "").strip()
         start, end = m.start(), m.end()
         before = s[max(0, start - 40) : start]
         after = s[end : end + 40]
-        in_unit_years = (
-            bool(unit) and unit[0] == "y" or bool(re.search(r"\d\s*(?:years?|yrs?)", m.group(0)))
-        )
-        if unit and unit[0] in "mwd":
-            if _AGE_WORD.search(before[-25:]) or re.match(r"^\s*(?:of\s+age|old)", after):
+        units = (u1 + " " + unit).strip()
+        if unit and unit[0] in "mwd" or u1 and u1[0] in "mwd":
+            if _AGE_BEFORE.search(before) or re.match(r"^\s*(?:of\s+age|old)", after):
                 declined = True
             continue
-        # Is this number an age? Its unit or context must say so.
-        age_here = bool(
-            re.search(
-                r"\bage[ds]?\s*(?:of\s+|is\s+|between\s+|from\s+|range\s+|limit\s+|:|=)?\s*$",
-                s[max(0, start - 25) : start],
-            )
-            or re.match(
-                r"^\s*(?:years?|yrs?)\s*(?:of\s+age|old|-old)", s[m.end("n1") : m.end("n1") + 30]
-            )
-            or (n2 is not None and _AGE_CONTEXT_AFTER.match(after))
-            or _AGE_CONTEXT_AFTER.match(after)
-            or re.match(r"^\s*(?:years?|yrs?)\s*(?:of\s+age|old)", after)
-            or prefix_raw in ("age", "aged", "ages")
+        years = bool(re.search(r"(?<![a-z])(?:y|yr|yrs|year|years|ans)(?![a-z])", units))
+        whole = not re.sub(
+            r"[\W_]|\b(?:age[ds]?|years?|old|of|or|and|older|younger)\b", "", s[:start] + s[end:]
         )
-        if not age_here and has_age_word and in_unit_years:
-            # "Age: patients ≥ 18 years", "Men or women, 18 years or older" — close by.
-            window = s[max(0, start - 50) : start]
-            age_here = bool(
-                _AGE_WORD.search(window)
-                and not re.search(r"[;.]\s", window[window.find("age") if "age" in window else 0 :])
-            )
-        if not age_here and in_unit_years and _SUBJECTS.search(s[max(0, start - 30) : start]):
-            age_here = not _DURATION.search(s[max(0, start - 30) : start])
-        if not age_here:
+        said_age = bool(
+            _AGE_BEFORE.search(before)
+            or re.search(r"(?:of\s+age|old)$", units)
+            or re.search(r"the\s+age\s+of|(?:older|younger)\s+than", m.group("op1") or "")
+            or (years and _AGE_AFTER.match(after))
+            or re.match(r"^\s*(?:of\s+age|old|-old)", after)
+        )
+        subject = years and bool(_SUBJECTS.search(before)) and not _DURATION.search(before)
+        if not (said_age or subject or (whole and years)):
             continue
-        if _DURATION.search(s[max(0, start - 20) : start]) and not re.search(
-            r"\bage", s[max(0, start - 20) : start]
+        if n1 < 12 and not (
+            _AGE_BEFORE.search(before)
+            or re.match(r"^\s*(?:of\s+age|old|-old)", after)
+            or re.search(r"(?:of\s+age|old)$", units)
         ):
+            continue  # "Ulcers older than 1 year": young ages need the word "age" or "old"
+        if _DURATION.search(before) and not _AGE_BEFORE.search(before[-25:]):
             declined = True
             continue
-        if (
-            not in_unit_years
-            and not re.match(r"^\s*(?:years?|yrs?|y)\b", after)
-            and not (
-                re.search(r"\bage[ds]?\b", s[max(0, start - 25) : start])
-                or prefix_raw in ("age", "aged", "ages")
-            )
-        ):
+        op1 = _op_of(op1_raw)
+        op2 = _op_of(op2_raw)
+        if (op1_raw and op1 is None) or (op2_raw and op2 is None):
+            declined = True
             continue
-        op_word = re.sub(r"^(?:aged?|ages)\s*", "", prefix_raw).strip()
+        span = (start, end)
         if n2 is not None:
             if sep == "or":
+                if op1 in ("lt", "le") and op2 in ("gt", "ge") and n1 <= n2:
+                    found.append(_Found("age", op1, n1, span))
+                    found.append(_Found("age", op2, n2, span))
+                else:
+                    declined = True
                 continue
-            if not (0 <= n1 < n2 <= 120):
-                declined = True
-                continue
-            if sep == "" and not (n1 >= 12 and n2 - n1 >= 5):
+            if sep == "" and (op1 or op2 or not years or n1 < 12 or n2 - n1 < 5):
                 continue  # "18 55 years": a dropped dash, only between plausible ages
-            if op_word and op_word not in ("between", "from", ":", "="):
+            if op1 in ("lt", "le") or op2 in ("gt", "ge"):
                 declined = True
                 continue
-            found.append(_Found("age", "between", [n1, n2], (start, end)))
-            continue
-        op = _age_op(op_word, after)
-        if op is None:
-            if op_word == "" and not prefix_raw:
+            low = n1 + 1 if op1 == "gt" else n1
+            high = n2 - 1 if op2 == "lt" else n2
+            if not (0 <= low < high <= 120):
+                declined = True
                 continue
-            if prefix_raw in ("age", "aged", "ages", ":"):
-                continue
-            declined = True
+            found.append(_Found("age", "between", [low, high], span, op1 == "eq"))
             continue
+        if op1 is None:
+            postfix = _POSTFIX_GE.match(after) or _POSTFIX_LE.match(after)
+            if postfix is None:
+                continue
+            op1 = "ge" if postfix.re is _POSTFIX_GE else "le"
+            span = (start, end + postfix.end())
         if not 0 <= n1 <= 120:
             declined = True
             continue
-        extra = _POSTFIX_GE.match(after) or _POSTFIX_LE.match(after)
-        found.append(_Found("age", op[0], n1, (start, end + (extra.end() if extra else 0)), op[1]))
+        found.append(_Found("age", op1, n1, span, op1 == "eq"))
     return found, declined
 
 
-def _age_op(op_word: str, after: str) -> tuple[str, bool] | None:
-    if op_word:
-        pm = _PREFIX.fullmatch(op_word)
-        if pm is None or pm.lastgroup is None:
-            return None
-        return pm.lastgroup, pm.lastgroup == "eq"
-    if _POSTFIX_GE.match(after) or re.match(
-        r"^\s*(?:of\s+age\s+)?(?:or|and)\s+(?:older|over|above|more)", after
-    ):
-        return "ge", False
-    if _POSTFIX_LE.match(after) or re.match(
-        r"^\s*(?:of\s+age\s+)?(?:or|and)\s+(?:younger|under|below|less)", after
-    ):
-        return "le", False
-    return None
+def _op_of(words: str) -> str | None:
+    if not words:
+        return None
+    match = _PREFIX.fullmatch(words.strip())
+    return match.lastgroup if match is not None else None
 
 
 # --- pregnancy, breastfeeding, infections ---------------------------------------------
@@ -645,105 +649,121 @@ _NEGATION_BEFORE = re.compile(
     r"\bmay\s+not\b|\bmust\s+not\b|\bshould\s+not\b|\bisn't\b|\baren't\b)[^;,.()]{0,40}$"
 )
 _PLAN = re.compile(
-    r"\b(?:become|becoming|get|getting|plan\w*|intend\w*|wish\w*|desir\w*|try\w*|attempt\w*|"
-    r"avoid\w*|prevent\w*|contracept\w*|risk|potential|possibility|possible|childbearing|"
-    r"chance|able\s+to|capable|likely|anticipat\w*|expect\w*|seek\w*|want\w*|future|"
-    r"subsequent|lead\s+to|result\s+in|achieve|achieving|conceive|fertility|prior\s+to|before|"
-    r"previous\w*|prior|history|past|former|recent\w*|last|partner\w*|spouse|wife|female\s+partners?)\b[^;.]{0,30}$"
+    r"\b(?:become|becoming|get|getting|gets|plan\w*|intend\w*|wish\w*|desir\w*|try\w*|"
+    r"attempt\w*|avoid\w*|prevent\w*|contracept\w*|possibility|possible|chance|"
+    r"capable\s+of|likely|anticipat\w*|expect\w*|seek\w*|want\w*|future|subsequent|"
+    r"lead\s+to|leads\s+to|result\s+in|achieve|achieving|conceive|prior\s+to|before|"
+    r"previous\w*|prior|history\s+of|past|former|recent\w*|last|risk\s+of|confirm\w*|"
+    r"rule\s+out|exclude|excluding|outcome\s+of|loss\s+of)\b[^;.,]{0,18}$"
 )
 _PLAN_AFTER = re.compile(
-    r"^[^;.]{0,20}\b(?:during\s+the\s+(?:study|trial|course)|within\s+\d|in\s+the\s+(?:next|following|future)|"
-    r"after\s+(?:the\s+)?(?:study|trial|treatment)|while\s+(?:on|in|participating)|"
-    r"prevention|partner|outcome|loss|history|test\s+(?:will|must|should|is\s+required)|"
-    r"complication|induced|related|associated|-related|-associated|-induced|"
-    r"termination|terminated|wastage|weeks?\s+of|week|trimester|period|at\s+delivery)"
+    r"^\s*(?:during\s+the\s+(?:study|trial|course)|within\s+(?:the\s+)?(?:next|\d)|"
+    r"in\s+the\s+(?:next|following|future)|after\s+(?:the\s+)?(?:study|trial|treatment)|"
+    r"while\s+(?:on|in|participating)|prevention|outcomes?|loss|losses|history|"
+    r"complications?|induced|related|associated|-related|-associated|-induced|termination|"
+    r"terminated|wastage|at\s+delivery|tests?\s+(?:will|must|should|is\s+required|are\s+required)|"
+    r"rates?|intention|plans?|desire)\b"
 )
 _PREGNANCY_KIND = re.compile(
     r"\b(?:ectopic|multiple|molar|twin|triplet|high-risk|high\s+risk|complicated|intrauterine|"
-    r"tubal|abdominal|hypertensive|unwanted|unintended|first|previous|prior|recurrent|failed|"
-    r"ongoing\s+(?:or\s+)?planned)\s+(?:\w+\s+)?$"
+    r"tubal|abdominal|hypertensive|unwanted|unintended|previous|prior|recurrent|failed|"
+    r"planned|future|normal|successful|term|preterm|full-term|viable|clinical)\s+(?:\w+\s+)?$"
 )
-_OF_PREGNANCY = re.compile(r"(?:\w+)\s+(?:of|in|during)\s+(?:the\s+)?$")
+_OF_PREGNANCY = re.compile(
+    r"\b(?!weeks?\b|months?\b|trimester\b|stage\b|time\b|case\b|state\b|women\b)"
+    r"(?:\w+)\s+(?:of|in|during)\s+(?:the\s+|a\s+|her\s+)?$"
+)
+_TEST_MODIFIERS = (
+    r"(?:(?:serum|urine|urinary|blood|beta[\s-]?hcg|β-?hcg|b-?hcg|hcg|highly\s+sensitive|"
+    r"sensitive|or|and|/|a|documented|confirmed)\s*)*"
+)
+_NEGATIVE_TEST_BEFORE = re.compile(r"\bnegative\s+" + _TEST_MODIFIERS + r"$")
+_POSITIVE_TEST_BEFORE = re.compile(r"\bpositive\s+" + _TEST_MODIFIERS + r"$")
+_RESTATED_NEGATION = re.compile(
+    r"\b(?:cannot|can\s*not|must\s+not|should\s+not|may\s+not|not\s+be|no)\s+(?:be\s+)?"
+    r"(?:currently\s+)?$"
+)
 
 _PREGNANCY = re.compile(r"\b(?:pregnan\w*|gravid\w*)\b")
 _BREASTFEEDING = re.compile(
-    r"\b(?:breast[\s-]?feed\w*|breast[\s-]?fed|lactat\w*|nursing(?!\s+(?:home|facilit|staff|care|student|personnel))|"
+    r"\b(?:breast[\s-]?feed\w*|breast[\s-]?fed|lactat\w*|"
+    r"nursing(?!\s+(?:home|facilit|staff|care|student|personnel|assessment))|"
     r"breast[\s-]?milk)\b"
 )
 
 
 def _yes_no(s: str, pattern: re.Pattern[str], kind: Kind, key: str) -> tuple[list[_Found], bool]:
-    """Yes/no facts for pregnancy or breastfeeding mentions in `s`."""
+    """Yes/no facts for pregnancy or breastfeeding mentions in `s`.
+
+    A mention gives `True` (is pregnant), `False` (is not: "non-pregnant", "negative
+    pregnancy test", "must not be pregnant") or nothing (plans, history, kinds of
+    pregnancy, a partner's, or a required test). In an exclusion item a restated
+    requirement ("Cannot be pregnant or nursing") still means the pregnant patient is
+    excluded; other negated mentions there are declined.
+    """
     found: list[_Found] = []
     declined = False
     for m in pattern.finditer(s):
-        word = m.group(0)
         start, end = m.start(), m.end()
         before = s[max(0, start - 60) : start]
         after = s[end : end + 60]
         clause_before = re.split(
-            r"[;:]|\.\s|\bbut\b|\bexcept\b|\bunless\b|\bother\s+than\b", before
+            r"[;:]|\.\s|\bbut\b|\bexcept\b|\bunless\b|\bother\s+than\b|\bwho\b|\bwith\b|\(", before
         )[-1]
-        if key == "pregnant" and (
-            word.startswith("pregnancy") and re.match(r"^\s*(?:test|tests|testing)\b", after)
-        ):
-            # "positive/negative pregnancy test", or a test merely required.
-            if re.search(
-                r"\bpositive\s+(?:(?:serum|urine|urinary|blood|beta[\s-]?hcg|β-?hcg|b-?hcg)\s+)*$",
-                clause_before,
-            ) or re.match(r"^\s*tests?\s+(?:is\s+|was\s+|that\s+is\s+)?positive", after):
-                found.append(_Found(key, "eq", True, (start, end)))
-                continue
-            if re.search(
-                r"\bnegative\s+(?:(?:serum|urine|urinary|blood|beta[\s-]?hcg|β-?hcg|b-?hcg|highly\s+sensitive)\s+)*$",
-                clause_before,
-            ) or re.match(
+        span = (start, end)
+        is_test = key == "pregnant" and bool(re.match(r"^\s*(?:tests?|testing)\b", after))
+        if is_test:
+            if _POSITIVE_TEST_BEFORE.search(clause_before) or re.match(
+                r"^\s*tests?\s+(?:results?\s+)?(?:is\s+|was\s+|that\s+is\s+)?positive", after
+            ):
+                found.append(_Found(key, "eq", True, span))
+            elif _NEGATIVE_TEST_BEFORE.search(clause_before) or re.match(
                 r"^\s*tests?\s+(?:results?\s+)?(?:is\s+|was\s+|must\s+be\s+|should\s+be\s+)?negative",
                 after,
             ):
-                found.append(_Found(key, "eq", False, (start, end)))
-                continue
+                found.append(_Found(key, "eq", False, span))
+            continue  # a test merely required says nothing
+        if re.search(r"\bnon-?\s*$", before):
+            found.append(_Found(key, "eq", False, span))
             continue
-        if re.search(r"\bnon-?$", before) or re.search(
-            r"\bnot\s+(?:currently\s+)?$|\bnot\s+be\s+(?:currently\s+)?$|\bneither\s+(?:be\s+)?$",
-            before,
+        if _PLAN.search(clause_before) or _PLAN_AFTER.match(after):
+            continue
+        if key == "pregnant" and (
+            (kind == "exclusion" and _PREGNANCY_KIND.search(before[-30:]))
+            or _OF_PREGNANCY.search(before[-30:])
+            or re.search(r"\b(?:previous|prior|recurrent|failed|past)\s+(?:\w+\s+)?$", before)
         ):
-            found.append(_Found(key, "eq", False, (start, end)))
-            continue
-        if _PLAN.search(clause_before[-45:]) or _PLAN_AFTER.match(after):
-            continue
-        if (
-            key == "pregnant"
-            and (_PREGNANCY_KIND.search(before[-30:]) or _OF_PREGNANCY.search(before[-25:]))
-            and not re.search(r"\b(?:or|and|,)\s*$", before[-6:])
-        ):
-            continue
-        if key == "pregnant" and re.match(r"^\s*(?:test|tests|testing)\b", after):
             continue
         if re.search(
-            r"(?:partner|spouse|wife|husband|mother|infant|child|baby|babies|neonat\w*|newborn)s?\b[^;.]{0,25}$",
-            before,
+            r"\b(?:partner|spouse|wife|husband|mother|infant|child|baby|babies|neonat\w*|newborn)s?"
+            r"\b[^;.]{0,80}$",
+            s[max(0, start - 120) : start],
         ):
             continue
-        if _NEGATION_BEFORE.search(clause_before):
-            negated_by = _NEGATION_BEFORE.search(clause_before)
-            assert negated_by is not None
-            cue = negated_by.group(0)
-            # "no more than", "not only" are not negations of the mention.
-            if re.match(r"^(?:no|not)\s+(?:more|less|only|fewer|greater)", cue):
-                pass
+        negation = _NEGATION_BEFORE.search(clause_before)
+        if negation is not None and re.match(
+            r"^(?:no|not)\s+(?:more|less|only|fewer|greater)", negation.group(0)
+        ):
+            negation = None
+        negative_after = re.match(
+            r"^\s*(?:-\s*)?(?:status\s+)?(?:is\s+)?(?:negative|excluded)", after
+        )
+        if negation is not None or negative_after:
+            if kind == "inclusion":
+                found.append(_Found(key, "eq", False, span))
+            elif _RESTATED_NEGATION.search(clause_before):
+                found.append(_Found(key, "eq", True, span))
             else:
-                found.append(_Found(key, "eq", False, (start, end)))
-                continue
-        if re.match(
-            r"^\s*(?:-\s*)?(?:status\s+)?(?:is\s+)?(?:negative|excluded|ruled\s+out)", after
-        ):
-            found.append(_Found(key, "eq", False, (start, end)))
+                declined = True
             continue
-        found.append(_Found(key, "eq", True, (start, end)))
-    if found and len({f.value for f in found}) > 1:
+        found.append(_Found(key, "eq", True, span))
+    values = {f.value for f in found}
+    if len(values) > 1:
+        if kind == "exclusion":
+            # "Pregnancy (disproved by a negative pregnancy test)": the test is the proof.
+            return [f for f in found if f.value is True][:1], declined
         return [], True
-    return found, declined
+    return found[:1], declined
 
 
 _INFECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -810,7 +830,8 @@ def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
 
 # Phrases that make a whole item unreadable as a plain rule.
 _WHOLE_ITEM_DECLINE = re.compile(
-    r"\b(?:unless|if\s+(?:the|they|patient|subject|female|male|a|an|not)|except\s+(?:for|if|when|in)|"
+    r"\b(?:unless|(?<!included\s)(?<!eligible\s)(?<!enrolled\s)(?<!only\s)"
+    r"if\s+(?:the|they|patient|subject|female|male|a|an|not)|except\s+(?:for|if|when|in)|"
     r"in\s+the\s+opinion|at\s+the\s+discretion|investigator'?s?\s+(?:opinion|judgement|judgment|discretion))\b"
 )
 
@@ -910,15 +931,22 @@ def _joined_by_or(s: str, kept: list[_Found]) -> bool:
 def _resolve_sign(f: _Found, kind: Kind) -> _Found | None:
     """A bound with its sign; None for an "=" whose lost sign cannot be told.
 
-    Transcription often turns "≥" and "≤" into "=" ("Age = 18 years"). An "=" before a
-    measurement is never a real requirement of equality, so it is read only where the
-    direction is plain: an age of majority (16-21) is a lower bound in an inclusion
-    item and an upper bound in an exclusion.
+    Transcription often turns "≥" and "≤" (never "<" or ">") into "=" ("Age = 18
+    years"). An "=" before an age is never a real requirement of equality, so it is read
+    where the direction is plain: alone in an inclusion item it is a lower bound (upper
+    bounds alone are rare there); in an exclusion, an age of majority is an upper bound
+    ("≤ 17") and an old age a lower one ("≥ 80"). Other "=" bounds are declined.
     """
     if f.op != "eq" or f.key not in NUMERIC_RANGES:
         return f
-    if f.key == "age" and isinstance(f.value, int) and 16 <= f.value <= 21:
-        return _Found(f.key, "ge" if kind == "inclusion" else "lt", f.value, f.span, True)
+    if f.key != "age" or not isinstance(f.value, int):
+        return None
+    if kind == "inclusion" and 2 <= f.value <= 90:
+        return _Found(f.key, "ge", f.value, f.span, True)
+    if kind == "exclusion" and 12 <= f.value <= 21:
+        return _Found(f.key, "le", f.value, f.span, True)
+    if kind == "exclusion" and 50 <= f.value <= 100:
+        return _Found(f.key, "ge", f.value, f.span, True)
     return None
 
 
