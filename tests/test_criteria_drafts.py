@@ -260,7 +260,9 @@ def test_the_editor_shows_the_read_span_beside_the_draft_in_words(client, trial,
     alice, _ivy, _bob = team
     client.force_login(alice)
     content = client.get(reverse("dashboard:criteria", args=[NCT_ID])).content.decode()
-    assert '<mark title="Read by the drafter">Age 40 years or older</mark>' in content
+    pregnancy = row(trial, "exclusion", "1")
+    (start, end), *_more = pregnancy.draft_spans
+    assert f'<mark title="Read by the drafter">{pregnancy.text[start:end]}</mark>' in content
     assert "Met when age is 40 years or more." in content
     assert "Excludes the patient when answers Yes to “Are you pregnant?”." in content
     assert "No draft: the drafter could not read this criterion" in content
@@ -554,3 +556,22 @@ def test_rule_keys_of_drafts_are_questions_of_the_bank(trial):
 
     for criterion in trial.criteria.exclude(draft_rule=None):
         assert rule_keys(criterion.draft_rule) <= set(QUESTIONS) | {"bmi"}
+
+
+# --- The demo -------------------------------------------------------------------------
+
+
+def test_load_demo_leaves_every_recruiting_trial_with_drafts_beyond_its_basics(settings):
+    from trials.models import OverallStatus, Trial
+
+    settings.DEBUG = False  # the trials and criteria only; no demo accounts
+    call_command("load_demo", stdout=StringIO())
+    recruiting = Trial.objects.filter(
+        overall_status__in=[OverallStatus.RECRUITING, OverallStatus.NOT_YET_RECRUITING]
+    ).exclude(eligibility_criteria="")
+    assert recruiting.count() >= 3
+    for trial in recruiting:
+        ruled = [spec for spec in trial_criteria(trial=trial) if not spec.basic and spec.rule]
+        assert ruled, f"{trial.nct_id} has no rule beyond its basics"
+        questions = {q.key for q in trial_questions(trial=trial)}
+        assert set().union(*(rule_keys(spec.rule) for spec in ruled)) <= questions | {"bmi"}

@@ -128,6 +128,24 @@ def _apply_draft(criterion: Criterion, drafted: DraftedRule | None) -> None:
     criterion.draft_spans = [list(span) for span in drafted.spans] if drafted else []
 
 
+_DRAFTED_FIELDS = (
+    "number",
+    "position",
+    "text",
+    "rule",
+    "origin",
+    "review_state",
+    "draft_rule",
+    "draft_spans",
+    "text_changed",
+)
+
+
+def _stored_state(criterion: Criterion) -> tuple[object, ...]:
+    # Rules and spans compared as JSON values: a re-draft that reads the same writes nothing.
+    return tuple(getattr(criterion, name) for name in _DRAFTED_FIELDS)
+
+
 @transaction.atomic
 def trial_criteria_draft(*, trial: Trial) -> DraftReport:
     """Draft the trial's criteria from its published text, keeping the team's decisions.
@@ -185,6 +203,8 @@ def trial_criteria_draft(*, trial: Trial) -> DraftReport:
 
     creates: list[Criterion] = []
     updates: list[Criterion] = []
+    unchanged: list[Criterion] = []
+    before = {c.pk: _stored_state(c) for c in existing}
     for position, (item, _number, criterion, same_text) in enumerate(pairs):
         final = next(finals)
         if criterion is None:
@@ -207,7 +227,10 @@ def trial_criteria_draft(*, trial: Trial) -> DraftReport:
             _apply_draft(criterion, _drafted(item))
         criterion.position = position
         criterion.number = final
-        updates.append(criterion)
+        if _stored_state(criterion) != before[criterion.pk]:
+            updates.append(criterion)
+        else:
+            unchanged.append(criterion)
 
     renumbered = [c for c in updates if c.number != stored_number[c.pk]]
     if renumbered:
@@ -219,25 +242,12 @@ def trial_criteria_draft(*, trial: Trial) -> DraftReport:
         for criterion in renumbered:
             criterion.number = finals_of[criterion.pk]
     if updates:
-        Criterion.objects.bulk_update(
-            updates,
-            [
-                "number",
-                "position",
-                "text",
-                "rule",
-                "origin",
-                "review_state",
-                "draft_rule",
-                "draft_spans",
-                "text_changed",
-            ],
-        )
+        Criterion.objects.bulk_update(updates, list(_DRAFTED_FIELDS))
     if creates:
         Criterion.objects.bulk_create(creates)
     report.drafted = sum(
         1
-        for c in [*creates, *updates]
+        for c in [*creates, *updates, *unchanged]
         if c.origin == Origin.DRAFTER and c.draft_rule is not None and c.rule is not None
     )
     return report
