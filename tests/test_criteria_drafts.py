@@ -458,6 +458,22 @@ def test_a_patient_turned_away_by_an_unchecked_draft_can_still_send_their_detail
     assert any(c.get("unchecked") for c in application.evaluation["criteria"])
 
 
+def test_the_coordinator_sees_which_outcomes_were_unchecked_when_the_patient_applied(
+    client, trial, team
+):
+    walk(client, trial, PATIENT)
+    client.post(reverse("screening:apply", args=[NCT_ID]), PATIENT_CONTACT)
+    application = Application.objects.get()
+    criterion_confirm(criterion=row(trial, "exclusion", "1"))  # later: the snapshot stays
+    alice, _ivy, _bob = team
+    client.force_login(alice)
+    page = client.get(reverse("dashboard:applicant", args=[application.reference]))
+    assert page.status_code == 200
+    assert "Drafted rule, not checked by the team when the patient applied." in (
+        page.content.decode()
+    )
+
+
 def test_a_checked_exclusion_does_not_claim_to_be_an_automatic_reading(client, trial):
     criterion_confirm(criterion=row(trial, "exclusion", "1"))
     walk(client, trial, PATIENT)
