@@ -9,7 +9,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from accounts.models import AuditEvent, TrialMembership
@@ -591,3 +592,42 @@ def test_load_demo_leaves_every_recruiting_trial_with_drafts_beyond_its_basics(s
         assert ruled, f"{trial.nct_id} has no rule beyond its basics"
         questions = {q.key for q in trial_questions(trial=trial)}
         assert set().union(*(rule_keys(spec.rule) for spec in ruled)) <= questions | {"bmi"}
+
+
+# --- Any published text -------------------------------------------------------------------
+
+_LINE = st.one_of(
+    st.sampled_from(
+        [
+            "Inclusion Criteria:",
+            "Exclusion Criteria:",
+            "Key inclusion criteria",
+            "* Age 18 years or older",
+            "* Pregnancy",
+            "1. Hemoglobin < 9 g/dL",
+            "1. Pregnancy",
+            "   1.1.1.1.1.1 Weight over 150 kg",
+            "a) BMI > 35 kg/m²",
+            "",
+        ]
+    ),
+    st.text(max_size=40),
+)
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(first=st.lists(_LINE, max_size=12), second=st.lists(_LINE, max_size=12))
+def test_any_published_text_drafts_into_valid_rows_and_redrafts_idempotently(trial, first, second):
+    for lines in (first, second):
+        trial.eligibility_criteria = "\n".join(lines)
+        trial.save(update_fields=["eligibility_criteria"])
+        report = trial_criteria_draft(trial=trial)
+        rows = list(trial.criteria.values_list("kind", "number", "rule", "review_state"))
+        assert len(rows) == report.items
+        assert len({(kind, number) for kind, number, *_ in rows}) == len(rows)
+        assert all(0 < len(number) <= 10 for _kind, number, *_ in rows)
+        again = trial_criteria_draft(trial=trial)
+        assert (again.created, again.changed, again.removed) == (0, 0, 0)
+        assert list(trial.criteria.values_list("kind", "number", "rule", "review_state")) == rows
