@@ -125,7 +125,7 @@ _GE = (
     r"≥|>\s*=|=\s*>|>\s*/\s*=|=\s*/\s*>|>\s*or\s*=|≥\s*/\s*=|>_|"
     r"greater\s+than\s+or\s+equal(?:\s+to)?|greater\s+or\s+equal(?:\s+to)?|"
     r"more\s+than\s+or\s+equal(?:\s+to)?|equal\s+(?:to\s+)?or\s+(?:greater|more|higher)\s+than|"
-    r"higher\s+than\s+or\s+equal(?:\s+to)?|"
+    r"higher\s+than\s+or\s+equal(?:\s+to)?|equal\s+or\s+superior\s+to|"
     r"at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|not\s+less\s+than|no\s+less\s+than|"
     r"not\s+lower\s+than|not\s+below|not\s+under|not\s+younger\s+than|no\s+younger\s+than"
 )
@@ -136,7 +136,7 @@ _GT = (
 _LE = (
     r"≤|<\s*=|=\s*<|<\s*/\s*=|<\s*or\s*=|≤\s*/\s*=|<_|"
     r"less\s+than\s+or\s+equal(?:\s+to)?|lower\s+than\s+or\s+equal(?:\s+to)?|"
-    r"less\s+or\s+equal(?:\s+to)?|equal\s+(?:to\s+)?or\s+(?:less|lower)\s+than|"
+    r"less\s+or\s+equal(?:\s+to)?|equal\s+or\s+inferior\s+to|equal\s+(?:to\s+)?or\s+(?:less|lower)\s+than|"
     r"at\s+most|up\s+to|no\s+more\s+than|not\s+more\s+than|not\s+greater\s+than|"
     r"no\s+greater\s+than|not\s+exceeding|not\s+to\s+exceed|does\s+not\s+exceed|"
     r"not\s+higher\s+than|no\s+higher\s+than|not\s+above|"
@@ -158,7 +158,7 @@ _POSTFIX_LE = re.compile(
 
 # A unit just after a number: the longest first.
 _UNIT = re.compile(
-    r"^\s*(?P<unit>"
+    r"\s*(?P<unit>"
     r"x\s*(?:the\s+)?(?:institutional\s+|institution's\s+|upper\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|the\s+upper\s+limit\s+of\s+normal|normal\s+upper\s+limit)"
     r"|times\s+(?:the\s+)?(?:institutional\s+|institution's\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|normal\s+upper\s+limit)"
     r"|(?:-?\s*fold\s+|x\s*)?uln\b|(?:x\s*|times\s+)(?:the\s+)?(?:normal|upper\s+normal)(?:\s+(?:values?|limits?|range))?\b"
@@ -270,10 +270,10 @@ def _read_value(s: str, start: int, limit: int) -> _Value | None:
     n2 = _number(m.group("n2")) if m.group("n2") else None
     end = m.end()
     unit = ""
-    um = _UNIT.match(s[end : end + 70])
+    um = _UNIT.match(s, end, end + 70)
     if um is not None:
         unit = um.group("unit")
-        end += um.end()
+        end = um.end()
     elif m.group("u1"):
         unit = m.group("u1")
     if n2 is not None:
@@ -302,15 +302,19 @@ _SECOND_BOUND = re.compile(
 )
 
 
-def _read_values(s: str, start: int, limit: int) -> list[_Value]:
-    """One comparison, or two joined by "and"/"or" ("> 21 and < 35 kg/m2")."""
+def _read_values(s: str, start: int, limit: int, second_limit: int) -> list[_Value]:
+    """One comparison, or two joined by "and"/"or" ("> 21 and < 35 kg/m2").
+
+    The first must start before `limit`; the second may run on to `second_limit`.
+    """
     first = _read_value(s, start, limit)
     if first is None:
         return []
-    join = _SECOND_BOUND.match(s[first.end : limit])
+    second_limit = max(second_limit, first.end)
+    join = _SECOND_BOUND.match(s[first.end : second_limit])
     if join is None or first.op == "between":
         return [first]
-    second = _read_value(s, first.end + join.end(), limit)
+    second = _read_value(s, first.end + join.end(), second_limit)
     if second is None or second.op == "between" or second.start != first.end + join.end():
         return [first]
     if not first.unit and second.unit:
@@ -336,7 +340,7 @@ _CONDITION = re.compile(
     r"gilbert|metasta)|due\s+to|attributable|except|excluding|depending|"
     r"for\s+(?:men|women|males|females|children)|in\s+(?:men|women|males|females|children)|"
     r"(?:men|women|males|females)\s*[:<>≤≥]|on\s+(?:two|2|three|3)\s+(?:occasions|measurements)|"
-    r"at\s+(?:screening|baseline)\s+or|or\s+(?:less|more|greater|higher|lower)\s+than\s+\d)"
+    r"or\s+(?:less|more|greater|higher|lower)\s+than\s+\d)"
 )
 _RESTATED = re.compile(
     rf"^\s*\(\s*(?:=|~|≈|approx\w*\.?|i\.e\.,?|or)?\s*(?:{_NUM})\s*[a-zµ/%\^0-9.,\s²³*-]{{0,20}}\)"
@@ -548,7 +552,7 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
             None,
         )
         value_limit = tail_match.end() + (stop.start() if stop else len(gap))
-        values = _read_values(s, tail_match.end(), max(value_limit, tail_match.end()))
+        values = _read_values(s, tail_match.end(), max(value_limit, tail_match.end()), limit)
         if not values:
             continue
         between_words = s[tail_match.end() : values[0].start]
@@ -561,7 +565,12 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
         # A condition or another value in brackets right after: not a plain bound.
         after = s[end : min(len(s), max(limit, end + 1), end + 90)]
         after = re.split(r";", after)[0]
-        if _CONDITION.search(after) or (re.match(r"^\s*\(", after) and not _RESTATED.match(after)):
+        bracket = re.match(r"^\s*[(\[]([^()\[\]]*)[)\]]", after)
+        if _CONDITION.search(after) or (
+            bracket is not None
+            and not _RESTATED.match(after)
+            and (re.search(r"\d|[<>≤≥=]", bracket.group(1)) or _CONDITION.search(bracket.group(1)))
+        ):
             declined = True
             continue
         if re.match(rf"^\s*,?\s*(?:or|and)\s*(?:{_CMP_ANY})\s*\d", after):
@@ -593,7 +602,7 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
     return found, declined
 
 
-_CHAIN_GAP = re.compile(r"^\s*(?:\)\s*)?(?:,|/|and/or|and|or|&)?\s*(?:\(\s*)?$")
+_CHAIN_GAP = re.compile(r"^\s*(?:\)\s*)?(?:,\s*)?(?:/|and/or|and|or|&)?\s*(?:\(\s*)?$")
 
 
 def _convert(key: str, value: _Value) -> tuple[str, Any] | None:
@@ -999,10 +1008,11 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
 def _key_part(group: list[_Found], kind: Kind) -> tuple[Rule, list[_Found]] | None:
     """The rule for one key's comparisons in an item, or None when they disagree.
 
-    One comparison (or the same one repeated) stands as it is. Two bounds read together
-    ("BMI > 21 and < 35", "< 100 or > 600") or two ages are a range: inside it when
-    joined by "and", outside it when joined by "or" or listed in an exclusion. Anything
-    else ("< 2.5 × ULN, or < 5 × ULN with liver metastases") is a condition: declined.
+    One comparison (or the same one repeated) stands as it is. A lower and an upper
+    bound ("BMI > 21 and < 35", "< 100 or > 600") are a range: inside it when joined by
+    "and" or in an inclusion item, outside it when joined by "or" or in an exclusion.
+    Anything else ("< 2.5 × ULN, or < 5 × ULN with liver metastases") is a condition:
+    declined.
     """
     distinct = {(f.op, repr(f.value)) for f in group}
     if len(distinct) == 1:
@@ -1015,9 +1025,6 @@ def _key_part(group: list[_Found], kind: Kind) -> tuple[Rule, list[_Found]] | No
     if len(lows) != 1 or len(highs) != 1:
         return None
     low, high = lows[0], highs[0]
-    together = bool(low.pair_join and high.pair_join) or low.key == "age"
-    if not together:
-        return None
     join = low.pair_join or high.pair_join
     outside = join == "or" or (not join and kind == "exclusion")
     if outside:
