@@ -468,23 +468,17 @@ def _to_key_unit(key: str, value: float, unit: str) -> float | None:
         return None
     if unit == "":
         if key in ("platelets_10e9_l", "neutrophils_10e9_l", "wbc_10e9_l"):
+            # Chia's rule for counts written with no unit: a platelet count of 2,000
+            # or more, or a neutrophil count of 100 or more, is per µL.
             threshold = 2000 if key == "platelets_10e9_l" else 100
-            return value / 1000 if value >= threshold else value
+            return convert(value, "/ul", key) if value >= threshold else value
         if key == "hemoglobin_g_dl" and value > 25:
-            return value / 10
+            return convert(value, "g/l", key)  # "Hb > 100": grams per litre
         return value
-    if unit == "xuln":
-        return value
-    if key in ("lvef_pct", "oxygen_saturation_pct") and unit == "%":
-        return value
-    if key in ("platelets_10e9_l", "neutrophils_10e9_l", "wbc_10e9_l"):
-        return {"10^9/l": value, "g/l": value, "10^3/ul": value, "/ul": value / 1000}.get(unit)
-    if key == "cd4_10e6_l":
-        return value * 1000 if unit == "10^9/l" else value
-    if key == "hemoglobin_g_dl" and unit == "mmol/l":
-        return value * 1.611
-    if key == "inr":
-        return value
+    if unit in ("xuln", "%"):
+        return value  # the question's own unit: a multiple of ULN, a percentage
+    if key in ("platelets_10e9_l", "neutrophils_10e9_l", "wbc_10e9_l") and unit == "g/l":
+        unit = "10^9/l"  # "G/L" (giga per litre) for cells, not grams per litre
     return convert(value, unit, key)
 
 
