@@ -106,7 +106,9 @@ _SAME_LENGTH = str.maketrans(
 
 
 def _normalise(text: str) -> str:
-    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    lowered = text.lower()
+    if len(lowered) != len(text):  # "İ" lowers to two characters: keep offsets
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     return lowered.translate(_SAME_LENGTH)
 
 
@@ -503,6 +505,9 @@ _VALUE_STOP = re.compile(r"[;.](?:\s|$)|\band\b(?!\s+(?:≥|>|<|≤|equal))|\bor
 _OPEN_RANGE = re.compile(rf"\b(?:between|from)\s+{_NUM}\s*[^\s\d,;]{{0,12}}\s*$")
 
 
+_ANY_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b")
+
+
 def _measurements(s: str) -> tuple[list[_Found], bool]:
     """Comparisons of bank measurements in `s`, and whether any was declined.
 
@@ -511,7 +516,9 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
     """
     found: list[_Found] = []
     declined = False
-    matches = [m for m in _CONCEPT_RE.finditer(s)]
+    if not _ANY_NUMBER.search(s):
+        return found, declined
+    matches = list(_CONCEPT_RE.finditer(s))
     index = 0
     while index < len(matches):
         # The chain of concepts joined by commas, "and", "or" or "/".
@@ -660,10 +667,16 @@ _DURATION = re.compile(
 )
 
 
+# Every age the drafter reads has a number and a word for age or years.
+_AGE_CUE = re.compile(r"age|year|yr|old|\dy|\sy\b|ans\b")
+
+
 def _ages(s: str) -> tuple[list[_Found], bool]:
     """Age bounds in `s`, and whether an age was seen but not read confidently."""
     found: list[_Found] = []
     declined = False
+    if not (_ANY_NUMBER.search(s) and _AGE_CUE.search(s)):
+        return found, declined
     for m in _AGE_VALUE.finditer(s):
         n1 = int(m.group("n1"))
         n2 = int(m.group("n2")) if m.group("n2") else None
