@@ -899,7 +899,8 @@ _INFECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "hepatitis_b_surface_antigen",
         re.compile(
-            r"\b(?:hbsag|hbs\s*ag|hepatitis\s+b\s+surface\s+antigen|hbv|hepatitis\s+b(?:\s+virus)?)"
+            r"\b(?:hbsag|hbs\s*ag|hepatitis\s+b\s*s\s*ag|hepatitis\s+b\s+surface\s+(?:antigen|ag)|hbv|"
+            r"hepatitis\s+b(?:\s+virus)?)"
             r"(?:[\s-]*(?:infection|infected|positive|positivity|carrier|seropositive))?\b"
         ),
     ),
@@ -918,6 +919,9 @@ _INFECTION_NOT_STATUS = re.compile(
 )
 
 
+_EXAMPLE = re.compile(r"\b(?:such\s+as|e\.g\.?|for\s+example|for\s+instance|like)\b")
+
+
 def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
     found: list[_Found] = []
     declined = False
@@ -933,6 +937,9 @@ def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
                 before[-25:],
             ):
                 declined = declined or kind == "exclusion"
+                continue
+            if _EXAMPLE.search(clause_before):
+                declined = True  # an example of a broader condition, not the condition
                 continue
             negative_after = re.match(
                 r"^[\s-]*(?:status\s+)?(?:is\s+|must\s+be\s+)?(?:negative|seronegative|negativity)",
@@ -951,9 +958,17 @@ def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
 
 # Phrases that make a whole item unreadable as a plain rule.
 _WHOLE_ITEM_DECLINE = re.compile(
-    r"\b(?:unless|(?<!included\s)(?<!eligible\s)(?<!enrolled\s)(?<!only\s)"
-    r"if\s+(?:the|they|patient|subject|female|male|a|an|not)|except\s+(?:for|if|when|in)|"
-    r"in\s+the\s+opinion|at\s+the\s+discretion|investigator'?s?\s+(?:opinion|judgement|judgment|discretion))\b"
+    # A condition on the whole item ("if adolescent, age 18+ ..."; "only at the Berlin
+    # site: ..."), the investigator's judgement, inline sub-criteria ("i) ... or ii) ..."),
+    # or an item that is one of several alternatives ("SpO2 ≤ 94 % on room air, OR").
+    r"\b(?:unless|(?<!included\s)(?<!eligible\s)(?<!enrolled\s)(?<!qualify\s)"
+    r"if(?!\s+(?:known|applicable|available|any|needed|necessary|required)\b)|"
+    r"except\s+(?:for|if|when|in)|only\s+(?:at|in|for|if|when|during)|"
+    r"either(?!\s+(?:sex|gender))|"
+    r"in\s+the\s+opinion|at\s+the\s+discretion|"
+    r"investigator'?s?\s+(?:opinion|judgement|judgment|discretion))\b"
+    r"|(?:^|[\s;,(])(?:i|a|1)\)\s.*[\s;,(](?:ii|b|2)\)\s"
+    r"|\b(?:or|and/or)\W*$"
 )
 
 
@@ -1004,6 +1019,8 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
     if len(rules) == 1:
         rule: Rule = rules[0]
     elif kind == "exclusion" or _joined_by_or(s, [used[0] for _s, _r, used in parts]):
+        # Read literally: "bilirubin < 2 mg/dL or SGOT < 3 x ULN" is met by either. Of the
+        # two readings it is the one that never turns away a patient the text admits.
         rule = {"any": rules}
     else:
         rule = {"all": rules}
