@@ -320,3 +320,63 @@ def test_criterion_like_text_drafts_a_valid_rule_or_nothing(text: str, kind: str
     drafted = draft_criterion(text, kind)  # type: ignore[arg-type]
     if drafted is not None:
         rule_validate(drafted.rule)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Able to consent, and if adolescent age 18+ years, parental involvement", "inclusion"),
+        ("Only at the Berlin site: aged 18 to 40 years", "inclusion"),
+        (
+            "i) disease duration < 2 years and hemoglobin < 11 g/dL, or ii) GFR 30-89 mL/min",
+            "inclusion",
+        ),
+        ("SpO2 ≤ 94% on room air, OR", "inclusion"),
+        ("Conditions that impair immunity, such as AIDS and HIV", "exclusion"),
+        ("ALT ≤ 3 x ULN at the discretion of the investigator", "inclusion"),
+    ],
+)
+def test_conditions_on_the_whole_item_are_declined(text: str, kind: str) -> None:
+    assert rule_of(text, kind) is None
+
+
+def test_benign_words_that_look_like_conditions_do_not_block_a_draft() -> None:
+    assert rule_of("Patients of either sex aged 18-45 years") == {
+        "q": "age",
+        "op": "between",
+        "value": [18, 45],
+    }
+    assert rule_of("Cervix < 5 cm (if known), 18-45 years of age") == {
+        "q": "age",
+        "op": "between",
+        "value": [18, 45],
+    }
+
+
+def test_an_inclusion_item_with_alternatives_is_met_by_either() -> None:
+    assert rule_of("Bilirubin < 2.0 mg/dl or SGOT < 3.0 X the upper limit of normal") == {
+        "any": [
+            {"q": "bilirubin_mg_dl", "op": "lt", "value": 2},
+            {"q": "ast_alt_x_uln", "op": "lt", "value": 3},
+        ]
+    }
+
+
+def test_a_list_of_labs_shares_the_value_after_it() -> None:
+    assert rule_of("ALT or AST > 5 times the upper limit of normal", "exclusion") == {
+        "q": "ast_alt_x_uln",
+        "op": "gt",
+        "value": 5,
+    }
+
+
+def test_two_bounds_of_one_value() -> None:
+    assert rule_of("BMI > 21 kg/m^2 and < 35 kg/m^2") == {
+        "all": [{"q": "bmi", "op": "gt", "value": 21}, {"q": "bmi", "op": "lt", "value": 35}]
+    }
+    assert rule_of("Platelet count < 100,000/µl or > 600,000/µl", "exclusion") == {
+        "any": [
+            {"q": "platelets_10e9_l", "op": "lt", "value": 100},
+            {"q": "platelets_10e9_l", "op": "gt", "value": 600},
+        ]
+    }

@@ -8,19 +8,23 @@ bulleted or numbered items ("*", "-", "1.", "1)", "(a)", "ii."), nested items, a
 Markdown escapes and HTML entities ("\\>", "&gt;"). Text with no heading at all is read
 as inclusion items.
 
-`criteria_items(text) -> list[CriteriaItem]` never raises; text with no items gives [].
-`plain_text(markdown) -> str` is one line of Markdown as the characters it stands for,
-resolved by markdown-it-py (CommonMark), not by a hand-written list of escapes.
+`parse_criteria(text) -> Criteria` keeps the published layout (sections, nested items,
+group labels such as "For parent participants:", notes); the trial page shows it.
+`criteria_items(text) -> list[CriteriaItem]` flattens it into the items a rule is drafted
+for. `plain_text(markdown) -> str` is one line of Markdown as the characters it stands
+for, resolved by markdown-it-py (CommonMark), not by a hand-written list of escapes.
+None of them raises; text with no items gives none.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+import nh3
 from markdown_it import MarkdownIt
 
 Kind = Literal["inclusion", "exclusion"]
@@ -55,15 +59,8 @@ _HEADING = re.compile(
     r")\s*(?:[:.\-–—]\s*(?P<rest>.*))?$",
     re.IGNORECASE,
 )
-_NUMBERED = re.compile(
-    r"^(?:\((?P<paren>\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})\)"
-    r"|(?P<plain>\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)]"
-    r"|(?P<dotted>\d{1,2}(?:\.\d{1,2})+)\.?(?=\s+[A-Z]))\s+(?P<text>\S.*)$"
-)
 _BULLET = re.compile(r"^(?:[*\-•+·◦▪●○–]|o(?=\s+[A-Z]))\s+(?P<text>\S.*)$")
-_BARE_MARKER = re.compile(r"^(?:[*\-•+·◦▪●○–]|\d{1,3}[.)])$")
 _EMPHASIS_EDGES = re.compile(r"^[*_#\s]+|[*_\s]+$")
-_SENTENCE_END = re.compile(r"[.:;!?)]$")
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +78,7 @@ def plain_text(markdown: str) -> str:
     if not markdown:
         return ""
     try:
-        tokens = _markdown().parseInline(markdown)
+        tokens = _markdown().parseInline(_ESCAPED_ENTITY.sub("&", markdown))
     except Exception:  # pragma: no cover - markdown-it accepts any text
         return html.unescape(markdown)
     parts: list[str] = []
@@ -93,8 +90,7 @@ def plain_text(markdown: str) -> str:
                 parts.append(" ")
             elif child.type == "image":
                 parts.append(child.content)
-    # An escaped ampersand ("\\&gt;") reaches us as a literal entity: resolve it too.
-    return html.unescape("".join(parts)).strip()
+    return "".join(parts).strip()
 
 
 def _heading(line: str) -> tuple[Kind | None, str] | None:
@@ -125,93 +121,189 @@ def _heading(line: str) -> tuple[Kind | None, str] | None:
     elif first == "inclusion":
         kind = "inclusion"
     else:
-        kind = None  # "Eligibility criteria:" says nothing about the side
+        # "Eligibility criteria:" heads the list of who may join: inclusion items, until
+        # an exclusion heading says otherwise.
+        kind = "inclusion"
     rest = _EMPHASIS_EDGES.sub("", rest)
     return kind, rest
 
 
+_NUMBERED_ITEM = re.compile(r"^(?P<number>\d{1,3})[.)]\s+(?P<text>.*)$")
+_BULLET_ITEM = re.compile(r"^[*\-•+·◦▪●○]\s+(?P<text>.*)$")
+
+
+# Registry text often escapes the ampersand of an entity ("\\&gt;" for ">"): the entity
+# is what the author meant, so it is read as one.
+_ESCAPED_ENTITY = re.compile(r"\\&(?=#?[0-9A-Za-z]{2,31};)")
+_ALLOWED_TAGS = {"em", "strong", "code", "sub", "sup", "br"}
+
+
+def markdown_html(markdown: str) -> str:
+    """One line of published Markdown as sanitised HTML (emphasis, code, sub/superscript).
+
+    markdown-it-py renders it (raw HTML in the source stays text) and nh3 keeps only the
+    tags above, with no attributes: safe to mark safe in a template.
+    """
+    if not markdown:
+        return ""
+    rendered = _markdown().renderInline(_ESCAPED_ENTITY.sub("&", markdown))
+    return str(nh3.clean(rendered, tags=_ALLOWED_TAGS, attributes={}))
+
+
+def unescape(text: str) -> str:
+    """A line of published Markdown as plain text (see `plain_text`); spaces kept."""
+    stripped = text.strip()
+    if not stripped:
+        return text
+    return plain_text(stripped)
+
+
 @dataclass
-class _Open:
-    indent: int
+class Item:
+    """One criterion as published: its number ("" for a bullet), text and sub-lines."""
+
     number: str
-    children: int = 0
+    text: str
+    children: list[Item] = field(default_factory=list)
+    # The item's text as published, Markdown and all (for `markdown_html`).
+    markdown: str = ""
+    # The label of the group the item sits under ("For parent participants:"), if any.
+    group: str = ""
+    indent: int = 0
+
+
+@dataclass
+class Section:
+    items: list[Item] = field(default_factory=list)
+    # Paragraphs that belong to no item (e.g. "not all criteria are listed").
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Criteria:
+    inclusion: Section = field(default_factory=Section)
+    exclusion: Section = field(default_factory=Section)
+    # Text before any heading, or under a heading that names both sides ("Inclusion and
+    # Exclusion Criteria"): items of a record that never says which kind they are.
+    unlabelled: Section = field(default_factory=Section)
+
+
+def parse_criteria(text: str) -> Criteria:
+    """The published criteria with their layout: sections, nested items, groups, notes."""
+    criteria = Criteria()
+    section = criteria.unlabelled
+    group = ""
+    stack: list[Item] = []  # the open item at each depth, outermost first
+    after_blank = False
+
+    for raw_line in (text or "").splitlines():
+        if not raw_line.strip():
+            after_blank = True
+            continue
+        indent = len(raw_line) - len(raw_line.lstrip())
+        blank_before, after_blank = after_blank, False
+
+        heading = _heading(raw_line.strip())
+        if heading is not None and indent > 1:
+            # A heading indented inside a list is a stray copy (one record has
+            # "Exclusion Criteria:" inside an inclusion item): neither heading nor item.
+            if not heading[1]:
+                continue
+            heading = None
+        if heading is not None:
+            kind, rest = heading
+            section = {
+                "inclusion": criteria.inclusion,
+                "exclusion": criteria.exclusion,
+                None: criteria.unlabelled,
+            }[kind]
+            group, stack = "", []
+            if rest:
+                item = Item(number="", text=plain_text(rest), indent=indent, markdown=rest)
+                section.items.append(item)
+                stack.append(item)
+            continue
+        line = unescape(raw_line.strip())
+
+        marker = _NUMBERED_ITEM.match(line) or _BULLET_ITEM.match(line)
+        if marker:
+            text_ = marker.group("text").strip()
+            number = marker.groupdict().get("number") or ""
+            if not text_:
+                continue  # a stray marker with nothing after it
+            raw_marker = _NUMBERED_ITEM.match(raw_line.strip()) or _BULLET_ITEM.match(
+                raw_line.strip()
+            )
+            markdown = raw_marker.group("text").strip() if raw_marker else text_
+            item = Item(number=number, text=text_, group=group, indent=indent, markdown=markdown)
+            while stack and stack[-1].indent >= indent:
+                stack.pop()
+            if stack:
+                stack[-1].children.append(item)
+            else:
+                section.items.append(item)
+            stack.append(item)
+            continue
+
+        if line in {"-", "*", "•"} or not line:
+            continue
+        if indent == 0 and blank_before and line.endswith(":"):
+            # "For adolescent participants:" heads the items that follow.
+            group, stack = line, []
+            continue
+        if not stack or (indent == 0 and blank_before):
+            section.notes.append(line)
+            stack = []
+            continue
+        # An unmarked line inside an item ("i) disease duration of ...", a definition):
+        # a sub-line of the innermost open item.
+        stack[-1].children.append(
+            Item(number="", text=line, indent=indent + 1, markdown=raw_line.strip())
+        )
+
+    return criteria
+
+
+_SUB_MARKER = re.compile(r"^\(?(?P<number>[a-z]|[ivx]{1,5}|\d{1,2})[.)]\s+(?P<text>\S.*)$")
 
 
 def criteria_items(eligibility_criteria: str) -> list[CriteriaItem]:
-    """Split ClinicalTrials.gov eligibility text into inclusion and exclusion items.
+    """The published criteria as a flat list of items, in reading order.
 
-    Items before any heading, or under a mixed heading ("Inclusion and Exclusion
-    Criteria"), are inclusion items. An unmarked line that continues an unfinished
-    sentence is joined to the item before it; any other unmarked line is an item of its
-    own. Never raises.
+    Items under no heading, or under one that names both sides, are inclusion items. A
+    section with no marked items (plain lines, as some records and Chia have) gives one
+    item a paragraph; otherwise its unmarked paragraphs are notes ("not all criteria are
+    listed") and give none. Never raises.
     """
+    criteria = parse_criteria(eligibility_criteria)
     items: list[CriteriaItem] = []
-    kind: Kind = "inclusion"
-    stack: list[_Open] = []
-    top_count = 0
-    texts: list[str] = []  # raw text of each item, for continuation lines
-    previous_blank = True
-
-    def add(text: str, marker: str, indent: int) -> None:
-        nonlocal top_count
-        while stack and stack[-1].indent >= indent:
-            stack.pop()
-        if stack:
-            parent = stack[-1]
-            parent.children += 1
-            number = f"{parent.number}.{marker or parent.children}"
+    sides: tuple[tuple[Kind, Section], ...] = (
+        ("inclusion", criteria.unlabelled),
+        ("inclusion", criteria.inclusion),
+        ("exclusion", criteria.exclusion),
+    )
+    for kind, section in sides:
+        if section.items:
+            _flatten(kind, section.items, "", 0, items)
         else:
-            top_count += 1
-            number = marker or str(top_count)
-        level = len(stack)
-        stack.append(_Open(indent=indent, number=number))
-        texts.append(text)
-        items.append(CriteriaItem(kind=kind, number=number, text=plain_text(text), level=level))
+            for position, note in enumerate(section.notes, start=1):
+                items.append(CriteriaItem(kind=kind, number=str(position), text=note))
+    return items
 
-    for raw in (eligibility_criteria or "").splitlines():
-        line = raw.rstrip()
-        if not line.strip():
-            previous_blank = True
-            continue
-        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
-        stripped = line.strip()
-        was_blank, previous_blank = previous_blank, False
 
-        heading = _heading(stripped)
-        if heading is not None:
-            new_kind, rest = heading
-            kind = new_kind or "inclusion"
-            stack.clear()
-            top_count = 0
-            if rest:
-                add(rest, "", 0)
-            continue
-        if _BARE_MARKER.match(stripped):
-            continue
-
-        bullet = _BULLET.match(stripped)
-        numbered = None if bullet else _NUMBERED.match(stripped)
-        if bullet:
-            add(bullet.group("text"), "", indent)
-            continue
-        if numbered:
-            marker = numbered.group("paren") or numbered.group("plain") or numbered.group("dotted")
-            add(numbered.group("text"), marker or "", indent)
-            continue
-
-        # An unmarked line: the rest of an unfinished sentence, or an item of its own.
-        if (
-            items
-            and not was_blank
-            and not _SENTENCE_END.search(texts[-1])
-            and (stripped[0].islower() or indent > stack[-1].indent if stack else False)
-        ):
-            texts[-1] = f"{texts[-1]} {stripped}"
-            last = items[-1]
-            items[-1] = CriteriaItem(
-                kind=last.kind, number=last.number, text=plain_text(texts[-1]), level=last.level
-            )
-            continue
-        add(stripped, "", indent if stack and indent > stack[-1].indent else 0)
-
-    return [item for item in items if item.text]
+def _flatten(
+    kind: Kind, siblings: list[Item], prefix: str, level: int, out: list[CriteriaItem]
+) -> None:
+    for position, item in enumerate(siblings, start=1):
+        text = item.text
+        number = item.number
+        if not number:
+            sub = _SUB_MARKER.match(text) if level else None
+            if sub is not None:
+                number, text = sub.group("number"), sub.group("text")
+            else:
+                number = str(position)
+        full = f"{prefix}.{number}" if prefix else number
+        if text.strip():
+            out.append(CriteriaItem(kind=kind, number=full, text=text.strip(), level=level))
+        _flatten(kind, item.children, full, level + 1, out)

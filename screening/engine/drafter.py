@@ -77,6 +77,7 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "heart_rate_bpm": (20, 250),
     "oxygen_saturation_pct": (50, 100),
     "qtc_ms": (250, 700),
+    "alkaline_phosphatase_x_uln": (0, 100),
 }
 BOOLEAN_KEYS = ("pregnant", "breastfeeding", "hiv", "hepatitis_b_surface_antigen", "hepatitis_c")
 
@@ -105,19 +106,28 @@ _SAME_LENGTH = str.maketrans(
 
 
 def _normalise(text: str) -> str:
-    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    lowered = text.lower()
+    if len(lowered) != len(text):  # "İ" lowers to two characters: keep offsets
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     return lowered.translate(_SAME_LENGTH)
 
 
 # --- numbers, comparators, units -----------------------------------------------------
 
+_WORD_NUMBERS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten)(?![a-z])"
+_WORD_VALUES = {
+    word: float(index)
+    for index, word in enumerate(
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    )
+}
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)"
 
 _GE = (
-    r"≥|>\s*=|=\s*>|>\s*/\s*=|=\s*/\s*>|>\s*or\s*=|≥\s*/\s*=|"
+    r"≥|>\s*=|=\s*>|>\s*/\s*=|=\s*/\s*>|>\s*or\s*=|≥\s*/\s*=|>_|"
     r"greater\s+than\s+or\s+equal(?:\s+to)?|greater\s+or\s+equal(?:\s+to)?|"
     r"more\s+than\s+or\s+equal(?:\s+to)?|equal\s+(?:to\s+)?or\s+(?:greater|more|higher)\s+than|"
-    r"higher\s+than\s+or\s+equal(?:\s+to)?|"
+    r"higher\s+than\s+or\s+equal(?:\s+to)?|equal\s+or\s+superior\s+to|"
     r"at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|not\s+less\s+than|no\s+less\s+than|"
     r"not\s+lower\s+than|not\s+below|not\s+under|not\s+younger\s+than|no\s+younger\s+than"
 )
@@ -126,9 +136,9 @@ _GT = (
     r"exceeds|in\s+excess\s+of|superior\s+to|elevated\s+above"
 )
 _LE = (
-    r"≤|<\s*=|=\s*<|<\s*/\s*=|<\s*or\s*=|≤\s*/\s*=|"
+    r"≤|<\s*=|=\s*<|<\s*/\s*=|<\s*or\s*=|≤\s*/\s*=|<_|"
     r"less\s+than\s+or\s+equal(?:\s+to)?|lower\s+than\s+or\s+equal(?:\s+to)?|"
-    r"less\s+or\s+equal(?:\s+to)?|equal\s+(?:to\s+)?or\s+(?:less|lower)\s+than|"
+    r"less\s+or\s+equal(?:\s+to)?|equal\s+or\s+inferior\s+to|equal\s+(?:to\s+)?or\s+(?:less|lower)\s+than|"
     r"at\s+most|up\s+to|no\s+more\s+than|not\s+more\s+than|not\s+greater\s+than|"
     r"no\s+greater\s+than|not\s+exceeding|not\s+to\s+exceed|does\s+not\s+exceed|"
     r"not\s+higher\s+than|no\s+higher\s+than|not\s+above|"
@@ -136,6 +146,7 @@ _LE = (
 )
 _LT = r"<|less\s+than|lower\s+than|below|under|younger\s+than|fewer\s+than|inferior\s+to"
 _EQ = r"=|equal\s+to|equals"
+_CMP_ANY = rf"(?:{_GE})|(?:{_LE})|(?:{_GT})|(?:{_LT})|(?:{_EQ})"
 
 _PREFIX = re.compile(
     rf"(?P<ge>{_GE})|(?P<le>{_LE})|(?P<gt>{_GT})|(?P<lt>{_LT})|(?P<eq>{_EQ})", re.IGNORECASE
@@ -149,19 +160,21 @@ _POSTFIX_LE = re.compile(
 
 # A unit just after a number: the longest first.
 _UNIT = re.compile(
-    r"^\s*(?P<unit>"
+    r"\s*(?P<unit>"
     r"x\s*(?:the\s+)?(?:institutional\s+|institution's\s+|upper\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|the\s+upper\s+limit\s+of\s+normal|normal\s+upper\s+limit)"
     r"|times\s+(?:the\s+)?(?:institutional\s+|institution's\s+)?(?:uln|upper\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?|upper\s+normal\s+limit|normal\s+upper\s+limit)"
-    r"|(?:-?\s*fold\s+|x\s*)?uln\b"
+    r"|(?:-?\s*fold\s+|x\s*)?uln\b|(?:x\s*|times\s+)(?:the\s+)?(?:normal|upper\s+normal)(?:\s+(?:values?|limits?|range))?\b"
+    r"|(?<=\d)n\b"
     r"|x\s*10\s*(?:\^|\*|e)?\s*(?:9|⁹)\s*/\s*l|x\s*10\s*(?:\^|\*|e)?\s*(?:3|³)\s*/\s*(?:µl|ul|mcl|mm3|mm³)"
     r"|x\s*109\s*/\s*l|x\s*103\s*/\s*(?:µl|ul|mcl|mm3|mm³)"
     r"|10\s*(?:\^|\*|e)\s*(?:9|⁹)\s*/\s*l|10⁹\s*/\s*l|109\s*/\s*l|g/l(?=\W|$)(?P<gcells>)"
     r"|(?:cells\s*)?/\s*(?:µl|ul|mcl|mm3|mm³|cmm|cu\.?\s*mm)|k\s*/\s*(?:µl|ul)"
     r"|ml\s*/\s*min(?:ute)?(?:\s*(?:/|per)\s*1[.,]73\s*(?:m2|m²|m\^2|sq\.?\s*m|square\s+met(?:er|re)s?)?)?"
     r"|mg\s*/\s*dl|mg/l|g\s*/\s*dl|gm\s*/\s*dl|gr?/dl|g/l|(?:µ|u|mc)mol\s*/\s*l|mmol\s*/\s*mol|mmol\s*/\s*l|meq\s*/\s*l"
-    r"|kg\s*/\s*m\s*(?:2|²|\^2)|kg/m|kg\b|lbs?\b|pounds\b|cm\b|inches\b|in\b(?=\s*(?:tall|height))|m\b(?!\w)"
+    r"|kg\s*/\s*m\s*(?:2|²|\^2)|kg\.?\s*m\s*-\s*2|kg/m|kilograms?\b|kg\b|lbs?\b|pounds\b|cm\b|inches\b"
+    r"|in\b(?=\s*(?:tall|height))|m\b(?!\w)|cc\s*(?:/|per)\s*min(?:ute)?"
     r"|mm\s*hg|mmhg|bpm|beats?\s*(?:/|per)\s*min(?:ute)?|msec|ms\b"
-    r"|%|percent\b"
+    r"|%|per\s*cent\b"
     r"|years?\b|yrs?\b|y\b(?![-\w])|months?\b|weeks?\b|days?\b"
     r")",
     re.IGNORECASE,
@@ -169,13 +182,15 @@ _UNIT = re.compile(
 
 
 def _number(text: str) -> float:
+    if text in _WORD_VALUES:
+        return _WORD_VALUES[text]
     return float(text.replace(",", "").replace(" ", ""))
 
 
 def _canonical_unit(unit: str) -> str:
     """The unit as written, normalised to a name `units.convert` knows."""
     u = re.sub(r"\s+", "", unit.lower()).replace("µ", "u").replace("mcl", "ul")
-    if "uln" in u or "upper" in u:
+    if "uln" in u or "upper" in u or "normal" in u or u == "n":
         return "xuln"
     if re.match(r"^x?10(\^|\*|e)?(9|⁹)/l$", u) or re.match(r"^x?109/l$", u) or u == "10⁹/l":
         return "10^9/l"
@@ -185,17 +200,17 @@ def _canonical_unit(unit: str) -> str:
         return "10^3/ul"
     if re.match(r"^(cells)?/(ul|mm3|mm³|cmm|cu\.?mm)$", u):
         return "/ul"
-    if u.startswith("ml/min"):
+    if u.startswith("ml/min") or u.startswith("cc/min") or u.startswith("ccpermin"):
         return "ml/min"
     if u in ("gm/dl", "gr/dl"):
         return "g/dl"
-    if u.startswith("kg/m"):
+    if u.startswith("kg/m") or u.startswith("kg.m") or u.startswith("kgm-"):
         return "kg/m2"
     if u in ("mmhg",):
         return "mmhg"
     if u.startswith("beat") or u == "bpm":
         return "bpm"
-    if u in ("percent",):
+    if u == "percent":
         return "%"
     if u in ("year", "years", "yr", "yrs", "y"):
         return "years"
@@ -205,6 +220,8 @@ def _canonical_unit(unit: str) -> str:
         return "weeks"
     if u.startswith("day"):
         return "days"
+    if u in ("kilogram", "kilograms"):
+        return "kg"
     if u in ("lb", "lbs", "pounds"):
         return "lb"
     if u == "inches":
@@ -225,12 +242,13 @@ class _Value:
     start: int
     end: int
     uncertain: bool = False  # "=" where a sign was probably lost
+    join: str = ""  # "and"/"or" when read as one of two bounds
 
 
 _VALUE = re.compile(
     rf"(?P<prefix>(?:(?:{_GE})|(?:{_LE})|(?:{_GT})|(?:{_LT})|(?:{_EQ}))\s*(?:to\s+|of\s+|than\s+)?)?"
     rf"(?P<between>between\s+|from\s+)?"
-    rf"(?P<n1>{_NUM})"
+    rf"(?P<n1>{_NUM}|{_WORD_NUMBERS})"
     rf"(?:\s*(?P<u1>%|mg/dl|g/dl|kg/m2|years|mmhg))?"
     rf"(?:\s*(?P<sep>-|to|and|through|until)\s*(?P<n2>{_NUM}))?",
     re.IGNORECASE,
@@ -253,12 +271,11 @@ def _read_value(s: str, start: int, limit: int) -> _Value | None:
     n1 = _number(m.group("n1"))
     n2 = _number(m.group("n2")) if m.group("n2") else None
     end = m.end()
-    tail = s[end : end + 60]
-    um = _UNIT.match(tail)
     unit = ""
+    um = _UNIT.match(s, end, end + 70)
     if um is not None:
         unit = um.group("unit")
-        end += um.end()
+        end = um.end()
     elif m.group("u1"):
         unit = m.group("u1")
     if n2 is not None:
@@ -269,29 +286,68 @@ def _read_value(s: str, start: int, limit: int) -> _Value | None:
         return _Value("between", n1, n2, _canonical_unit(unit), m.start(), end)
     after = s[end : end + 40]
     if op is None:
-        if _POSTFIX_GE.match(after):
-            op = "ge"
-            end += _POSTFIX_GE.match(after).end()  # type: ignore[union-attr]
-        elif _POSTFIX_LE.match(after):
-            op = "le"
-            end += _POSTFIX_LE.match(after).end()  # type: ignore[union-attr]
-        else:
+        postfix = _POSTFIX_GE.match(after) or _POSTFIX_LE.match(after)
+        if postfix is None:
             return None
+        op = "ge" if postfix.re is _POSTFIX_GE else "le"
+        end += postfix.end()
     if op == "eq":
         uncertain = True
+    if not unit and m.group("n1").isalpha():
+        return None  # "three" with no unit is a count of something else
     return _Value(op, n1, None, _canonical_unit(unit), m.start(), end, uncertain)
+
+
+# A second bound right after the first: "BMI > 21 and < 35 kg/m2", "< 100 or > 600".
+_SECOND_BOUND = re.compile(
+    rf"^\s*,?\s*(?P<join>and/or|and|or|but|,)\s*(?=(?:{_CMP_ANY})\s*(?:{_NUM}|{_WORD_NUMBERS}))"
+)
+
+
+def _read_values(s: str, start: int, limit: int, second_limit: int) -> list[_Value]:
+    """One comparison, or two joined by "and"/"or" ("> 21 and < 35 kg/m2").
+
+    The first must start before `limit`; the second may run on to `second_limit`.
+    """
+    first = _read_value(s, start, limit)
+    if first is None:
+        return []
+    second_limit = max(second_limit, first.end)
+    join = _SECOND_BOUND.match(s[first.end : second_limit])
+    if join is None or first.op == "between":
+        return [first]
+    second = _read_value(s, first.end + join.end(), second_limit)
+    if second is None or second.op == "between" or second.start != first.end + join.end():
+        return [first]
+    if not first.unit and second.unit:
+        first.unit = second.unit
+    elif first.unit and not second.unit:
+        second.unit = first.unit
+    word = join.group("join")
+    first.join = second.join = "or" if word in ("or", "and/or") else "and"
+    # Lost signs in a range ("between >17 and =28"): the first bound is the lower.
+    if first.op == "eq":
+        first.op = "ge"
+    if second.op == "eq":
+        second.op = "le"
+    return [first, second]
 
 
 # --- conditions: a bound that holds only sometimes is not a plain bound ---------------
 
 _CONDITION = re.compile(
-    r"^[^;]{0,80}?\b(?:if|unless|when|in\s+case|in\s+(?:the\s+)?(?:case|presence|absence)\s+of|"
+    r"\b(?:if|unless|when|whereas|in\s+case|in\s+(?:the\s+)?(?:case|presence|absence)\s+of|"
     r"in\s+patients|for\s+patients|in\s+subjects|for\s+subjects|for\s+those|in\s+those|"
-    r"with\s+(?:liver|hepatic|bone|known|documented|gilbert|metasta)|due\s+to|attributable|except|"
-    r"excluding|unless|depending|according\s+to|for\s+(?:men|women|males|females)|in\s+(?:men|women|males|females)|"
-    r"(?:men|women|males|females)\s*[:<>≤≥]|after|before|prior|following|within|during|"
-    r"on\s+(?:two|2|three|3)|at\s+(?:screening|baseline)\s+or)\b",
-    re.IGNORECASE,
+    r"for\s+participants|in\s+participants|with\s+(?:liver|hepatic|bone|known|documented|"
+    r"gilbert|metasta)|due\s+to|attributable|except|excluding|depending|"
+    r"for\s+(?:men|women|males|females|children)|in\s+(?:men|women|males|females|children)|"
+    r"(?:men|women|males|females)\s*[:<>≤≥]|on\s+(?:two|2|three|3)\s+(?:occasions|measurements)|"
+    r"or\s+(?:less|more|greater|higher|lower)\s+than\s+\d)"
+)
+_RESTATED = re.compile(
+    rf"^\s*\(\s*(?:=|~|≈|approx\w*\.?|i\.e\.,?|or)?\s*(?:{_NUM})\s*[a-zµ/%\^0-9.,\s²³*-]{{0,20}}\)"
+    r"|^\s*\(\s*(?:uln|upper\s+limit\s+of\s+normal|x\s*uln|bmi|egfr|ast|alt|sgot|sgpt|anc|"
+    r"mdrd|ckd-epi|cockcroft[-\s]gault|calculated|measured|estimated)\s*\)"
 )
 
 
@@ -340,7 +396,17 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
     ("heart_rate_bpm", r"heart\s+rate|pulse\s+rate|resting\s+heart\s+rate|hr(?![a-z])"),
     ("oxygen_saturation_pct", r"oxygen\s+saturation|o2\s+saturation|spo2|sao2|sp02"),
     ("qtc_ms", r"qtc[bf]?|corrected\s+qt(?:\s+interval)?|qt\s+interval\s+corrected|qtcf"),
-    ("weight_kg", r"body\s+weight|weight|weighs?|weighing"),
+    ("alkaline_phosphatase_x_uln", r"alkaline\s+phosphatases?|alk\.?\s+phos|alp|alkp"),
+    # Concepts the bank has no question for: they share a list's value, give nothing.
+    (
+        "",
+        r"(?:gamma|γ|alfa|alpha)[\s-]?(?:gt|glutamyl\s*transferase)|ggt|γgt|ldh|"
+        r"lactate\s+dehydrogenase|ck|cpk|creatine\s+kinase|lipase|amylase|urea|bun|"
+        r"pt|ptt|aptt|fibrinogen|lymphocytes?|magnesium|sodium|calcium|phosphorus|"
+        r"triglycerides?|(?:ldl|hdl)(?:[\s-]?c(?:holesterol)?)?|cholesterol|tsh|psa|"
+        r"uric\s+acid|ferritin|liver\s+enzymes|liver\s+function\s+tests?|lfts?",
+    ),
+    ("weight_kg", r"body\s+weight|weight|weighs?|weighing|weigh"),
     ("height_cm", r"body\s+height|height"),
 )
 _CONCEPT_RE = re.compile(
@@ -352,6 +418,7 @@ _CONCEPT_RE = re.compile(
     re.IGNORECASE,
 )
 _CONCEPT_BY_GROUP = {f"k{index}": key for index, (key, _p) in enumerate(_CONCEPTS)}
+_CONCEPT_BY_GROUP[""] = ""
 
 # Words before a concept that make it something else than the patient's current value.
 _NOT_A_VALUE = re.compile(
@@ -377,6 +444,7 @@ _KEY_UNITS: dict[str, tuple[str, ...]] = {
     "wbc_10e9_l": ("10^9/l", "10^3/ul", "/ul", "g/l", ""),
     "cd4_10e6_l": ("/ul", "10^9/l", ""),
     "ast_alt_x_uln": ("xuln",),
+    "alkaline_phosphatase_x_uln": ("xuln",),
     "gfr_ml_min": ("ml/min", ""),
     "creatinine_clearance_ml_min": ("ml/min", ""),
     "lvef_pct": ("%",),
@@ -402,23 +470,17 @@ def _to_key_unit(key: str, value: float, unit: str) -> float | None:
         return None
     if unit == "":
         if key in ("platelets_10e9_l", "neutrophils_10e9_l", "wbc_10e9_l"):
+            # Chia's rule for counts written with no unit: a platelet count of 2,000
+            # or more, or a neutrophil count of 100 or more, is per µL.
             threshold = 2000 if key == "platelets_10e9_l" else 100
-            return value / 1000 if value >= threshold else value
+            return convert(value, "/ul", key) if value >= threshold else value
         if key == "hemoglobin_g_dl" and value > 25:
-            return value / 10
+            return convert(value, "g/l", key)  # "Hb > 100": grams per litre
         return value
-    if unit == "xuln":
-        return value
-    if key in ("lvef_pct", "oxygen_saturation_pct") and unit == "%":
-        return value
-    if key in ("platelets_10e9_l", "neutrophils_10e9_l", "wbc_10e9_l"):
-        return {"10^9/l": value, "g/l": value, "10^3/ul": value, "/ul": value / 1000}.get(unit)
-    if key == "cd4_10e6_l":
-        return value * 1000 if unit == "10^9/l" else value
-    if key == "hemoglobin_g_dl" and unit == "mmol/l":
-        return value * 1.611
-    if key == "inr":
-        return value
+    if unit in ("xuln", "%"):
+        return value  # the question's own unit: a multiple of ULN, a percentage
+    if key in ("platelets_10e9_l", "neutrophils_10e9_l", "wbc_10e9_l") and unit == "g/l":
+        unit = "10^9/l"  # "G/L" (giga per litre) for cells, not grams per litre
     return convert(value, unit, key)
 
 
@@ -434,6 +496,7 @@ class _Found:
     value: Any
     span: tuple[int, int]
     uncertain: bool = False
+    pair_join: str = ""  # "and"/"or": one of two bounds read together
 
 
 # Where a concept's value must have started: a sentence break, or an "and"/"or" that
@@ -442,23 +505,45 @@ _VALUE_STOP = re.compile(r"[;.](?:\s|$)|\band\b(?!\s+(?:≥|>|<|≤|equal))|\bor
 _OPEN_RANGE = re.compile(rf"\b(?:between|from)\s+{_NUM}\s*[^\s\d,;]{{0,12}}\s*$")
 
 
+_ANY_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b")
+
+
 def _measurements(s: str) -> tuple[list[_Found], bool]:
-    """Comparisons of bank measurements in `s`, and whether any was declined."""
+    """Comparisons of bank measurements in `s`, and whether any was declined.
+
+    A list of concepts shares the value after it ("AST, ALT and bilirubin < 2 x ULN"); a
+    second bound joined by "and"/"or" is read with the first ("BMI > 21 and < 35").
+    """
     found: list[_Found] = []
     declined = False
+    if not _ANY_NUMBER.search(s):
+        return found, declined
     matches = list(_CONCEPT_RE.finditer(s))
-    for index, match in enumerate(matches):
-        group = next((g for g, v in match.groupdict().items() if v is not None), None)
-        if group is None:
+    index = 0
+    while index < len(matches):
+        # The chain of concepts joined by commas, "and", "or" or "/".
+        last = index
+        while last + 1 < len(matches) and _CHAIN_GAP.match(
+            s[matches[last].end() : matches[last + 1].start()]
+        ):
+            last += 1
+        chain, index = matches[index : last + 1], last + 1
+        keys: list[tuple[str, re.Match[str]]] = []
+        for match in chain:
+            group = next((g for g, v in match.groupdict().items() if v is not None), None)
+            key = _CONCEPT_BY_GROUP.get(group or "", "")
+            before = s[max(0, match.start() - 30) : match.start()]
+            if _NOT_A_VALUE.search(before):
+                keys = []
+                break
+            keys.append((key, match))
+        tail_match = chain[-1]
+        if not keys or _NOT_A_VALUE_AFTER.match(s[tail_match.end() :]):
             continue
-        key = _CONCEPT_BY_GROUP[group]
-        before = s[max(0, match.start() - 30) : match.start()]
-        if _NOT_A_VALUE.search(before) or _NOT_A_VALUE_AFTER.match(s[match.end() :]):
-            continue
-        limit = matches[index + 1].start() if index + 1 < len(matches) else len(s)
+        limit = matches[index].start() if index < len(matches) else len(s)
         # The value must follow the concept closely: a few words, no sentence break.
-        window_end = min(limit, match.end() + 60)
-        gap = s[match.end() : window_end]
+        window_end = min(limit, tail_match.end() + 60)
+        gap = s[tail_match.end() : window_end]
         stop = next(
             (
                 candidate
@@ -467,28 +552,58 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
             ),
             None,
         )
-        value_limit = match.end() + (stop.start() if stop else len(gap))
-        value = _read_value(s, match.end(), value_limit)
-        if value is None:
+        value_limit = tail_match.end() + (stop.start() if stop else len(gap))
+        values = _read_values(s, tail_match.end(), max(value_limit, tail_match.end()), limit)
+        if not values:
             continue
-        between_words = s[match.end() : value.start]
+        between_words = s[tail_match.end() : values[0].start]
         if re.search(r"\d", between_words) or len(between_words) > 45:
             continue
-        if re.search(r"\b(?:no|not|without)\b", between_words):
+        if re.search(r"\b(?:no|not|without|never)\b", between_words):
             declined = True
             continue
-        converted = _convert(key, value)
-        if converted is None:
+        end = values[-1].end
+        # A condition or another value in brackets right after: not a plain bound.
+        after = s[end : min(len(s), max(limit, end + 1), end + 90)]
+        after = re.split(r";", after)[0]
+        bracket = re.match(r"^\s*[(\[]([^()\[\]]*)[)\]]", after)
+        if _CONDITION.search(after) or (
+            bracket is not None
+            and not _RESTATED.match(after)
+            and (re.search(r"\d|[<>≤≥=]", bracket.group(1)) or _CONDITION.search(bracket.group(1)))
+        ):
             declined = True
             continue
-        if _CONDITION.match(s[value.end :]) or re.match(r"^\s*\(", s[value.end :]):
-            tail = s[value.end : value.end + 80]
-            if _CONDITION.match(tail) or re.search(r"\d", tail[:40]):
+        if re.match(rf"^\s*,?\s*(?:or|and)\s*(?:{_CMP_ANY})\s*\d", after):
+            declined = True  # a third bound, or a bound under a condition that follows
+            continue
+        pair = len(values) == 2
+        seen: set[str] = set()
+        for key, match in keys:
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            converted = [_convert(key, value) for value in values]
+            if any(c is None for c in converted):
                 declined = True
                 continue
-        op, result = converted
-        found.append(_Found(key, op, result, (match.start(), value.end), value.uncertain))
+            for value, result in zip(values, converted, strict=True):
+                assert result is not None
+                op, number = result
+                found.append(
+                    _Found(
+                        key,
+                        op,
+                        number,
+                        (match.start(), end),
+                        value.uncertain,
+                        pair_join=value.join if pair else "",
+                    )
+                )
     return found, declined
+
+
+_CHAIN_GAP = re.compile(r"^\s*(?:\)\s*)?(?:,\s*)?(?:/|and/or|and|or|&)?\s*(?:\(\s*)?$")
 
 
 def _convert(key: str, value: _Value) -> tuple[str, Any] | None:
@@ -552,10 +667,16 @@ _DURATION = re.compile(
 )
 
 
+# Every age the drafter reads has a number and a word for age or years.
+_AGE_CUE = re.compile(r"age|year|yr|old|\dy|\sy\b|ans\b")
+
+
 def _ages(s: str) -> tuple[list[_Found], bool]:
     """Age bounds in `s`, and whether an age was seen but not read confidently."""
     found: list[_Found] = []
     declined = False
+    if not (_ANY_NUMBER.search(s) and _AGE_CUE.search(s)):
+        return found, declined
     for m in _AGE_VALUE.finditer(s):
         n1 = int(m.group("n1"))
         n2 = int(m.group("n2")) if m.group("n2") else None
@@ -778,7 +899,8 @@ _INFECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "hepatitis_b_surface_antigen",
         re.compile(
-            r"\b(?:hbsag|hbs\s*ag|hepatitis\s+b\s+surface\s+antigen|hbv|hepatitis\s+b(?:\s+virus)?)"
+            r"\b(?:hbsag|hbs\s*ag|hepatitis\s+b\s*s\s*ag|hepatitis\s+b\s+surface\s+(?:antigen|ag)|hbv|"
+            r"hepatitis\s+b(?:\s+virus)?)"
             r"(?:[\s-]*(?:infection|infected|positive|positivity|carrier|seropositive))?\b"
         ),
     ),
@@ -797,6 +919,9 @@ _INFECTION_NOT_STATUS = re.compile(
 )
 
 
+_EXAMPLE = re.compile(r"\b(?:such\s+as|e\.g\.?|for\s+example|for\s+instance|like)\b")
+
+
 def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
     found: list[_Found] = []
     declined = False
@@ -812,6 +937,9 @@ def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
                 before[-25:],
             ):
                 declined = declined or kind == "exclusion"
+                continue
+            if _EXAMPLE.search(clause_before):
+                declined = True  # an example of a broader condition, not the condition
                 continue
             negative_after = re.match(
                 r"^[\s-]*(?:status\s+)?(?:is\s+|must\s+be\s+)?(?:negative|seronegative|negativity)",
@@ -830,9 +958,17 @@ def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
 
 # Phrases that make a whole item unreadable as a plain rule.
 _WHOLE_ITEM_DECLINE = re.compile(
-    r"\b(?:unless|(?<!included\s)(?<!eligible\s)(?<!enrolled\s)(?<!only\s)"
-    r"if\s+(?:the|they|patient|subject|female|male|a|an|not)|except\s+(?:for|if|when|in)|"
-    r"in\s+the\s+opinion|at\s+the\s+discretion|investigator'?s?\s+(?:opinion|judgement|judgment|discretion))\b"
+    # A condition on the whole item ("if adolescent, age 18+ ..."; "only at the Berlin
+    # site: ..."), the investigator's judgement, inline sub-criteria ("i) ... or ii) ..."),
+    # or an item that is one of several alternatives ("SpO2 ≤ 94 % on room air, OR").
+    r"\b(?:unless|(?<!included\s)(?<!eligible\s)(?<!enrolled\s)(?<!qualify\s)"
+    r"if(?!\s+(?:known|applicable|available|any|needed|necessary|required)\b)|"
+    r"except\s+(?:for|if|when|in)|only\s+(?:at|in|for|if|when|during)|"
+    r"either(?!\s+(?:sex|gender))|"
+    r"in\s+the\s+opinion|at\s+the\s+discretion|"
+    r"investigator'?s?\s+(?:opinion|judgement|judgment|discretion))\b"
+    r"|(?:^|[\s;,(])(?:i|a|1)\)\s.*[\s;,(](?:ii|b|2)\)\s"
+    r"|\b(?:or|and/or)\W*$"
 )
 
 
@@ -853,7 +989,6 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
     if len(text) > 2000 or kind not in ("inclusion", "exclusion"):
         return None
     s = _normalise(text)
-    found: list[_Found] = []
     ages, _age_declined = _ages(s)
     measurements, _measure_declined = _measurements(s)
     pregnancy, _p = _yes_no(s, _PREGNANCY, kind, "pregnant")
@@ -862,63 +997,88 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
     found = ages + measurements + pregnancy + breastfeeding + infections
     if not found:
         return None
-    conditional_item = bool(_WHOLE_ITEM_DECLINE.search(s))
-    if conditional_item:
+    if _WHOLE_ITEM_DECLINE.search(s):
         # Keep the yes/no status of pregnancy and breastfeeding (their rules and their
         # negations are read mention by mention); bounds under a condition are dropped.
         found = [f for f in found if f.key in ("pregnant", "breastfeeding")]
-        if not found:
-            return None
-    # The same key given different bounds in one item ("< 2.5 x ULN, or < 5 x ULN with
-    # liver metastases"): a condition the drafter cannot read.
+    found = [resolved for f in found if (resolved := _resolve_sign(f, kind, s)) is not None]
     by_key: dict[str, list[_Found]] = {}
     for f in found:
         by_key.setdefault(f.key, []).append(f)
-    kept: list[_Found] = []
-    for key, group in by_key.items():
-        distinct = {(f.op, repr(f.value)) for f in group}
-        if len(distinct) == 1:
-            kept.append(group[0])
-        elif key == "age" and kind == "exclusion" and _age_pair_ok(group):
-            kept.extend(group)
-        elif key == "age" and kind == "inclusion" and _age_bounds_merge(group):
-            kept.append(_age_bounds_merge(group))  # type: ignore[arg-type]
-        else:
-            continue
-    if not kept:
+    parts: list[tuple[int, Rule, list[_Found]]] = []
+    for group in by_key.values():
+        part = _key_part(group, kind)
+        if part is not None:
+            rule_part, used = part
+            parts.append((min(f.span[0] for f in used), rule_part, used))
+    if not parts:
         return None
-    kept.sort(key=lambda f: f.span[0])
-    kept = [resolved for f in kept if (resolved := _resolve_sign(f, kind)) is not None]
-    if not kept:
-        return None
-    comparisons = [{"q": f.key, "op": f.op, "value": f.value} for f in kept]
-    if len(comparisons) == 1:
-        rule: Rule = comparisons[0]
-    elif kind == "exclusion" or _joined_by_or(s, kept):
-        rule = {"any": comparisons}
+    parts.sort(key=lambda part: part[0])
+    rules = [rule_part for _start, rule_part, _used in parts]
+    used_all = [f for _start, _rule, used in parts for f in used]
+    if len(rules) == 1:
+        rule: Rule = rules[0]
+    elif kind == "exclusion" or _joined_by_or(s, [used[0] for _s, _r, used in parts]):
+        # Read literally: "bilirubin < 2 mg/dL or SGOT < 3 x ULN" is met by either. Of the
+        # two readings it is the one that never turns away a patient the text admits.
+        rule = {"any": rules}
     else:
-        rule = {"all": comparisons}
-    facts = tuple(_fact(f, kind) for f in kept)
-    spans = tuple(f.span for f in kept)
+        rule = {"all": rules}
+    facts = tuple(_fact(f) for f in used_all)
+    spans = tuple(sorted({f.span for f in used_all}))
     return DraftedRule(rule=rule, spans=spans, facts=facts)
 
 
-def _age_pair_ok(group: list[_Found]) -> bool:
-    ops = sorted(f.op for f in group)
-    return len(group) == 2 and ops in (["gt", "lt"], ["ge", "lt"], ["gt", "le"], ["ge", "le"])
+def _key_part(group: list[_Found], kind: Kind) -> tuple[Rule, list[_Found]] | None:
+    """The rule for one key's comparisons in an item, or None when they disagree.
 
-
-def _age_bounds_merge(group: list[_Found]) -> _Found | None:
+    One comparison (or the same one repeated) stands as it is. A lower and an upper
+    bound ("BMI > 21 and < 35", "< 100 or > 600") are a range: inside it when joined by
+    "and" or in an inclusion item, outside it when joined by "or" or in an exclusion.
+    Anything else ("< 2.5 × ULN, or < 5 × ULN with liver metastases") is a condition:
+    declined.
+    """
+    distinct = {(f.op, repr(f.value)) for f in group}
+    if len(distinct) == 1:
+        f = group[0]
+        return {"q": f.key, "op": f.op, "value": f.value}, [f]
+    if len(group) != 2:
+        return None
     lows = [f for f in group if f.op in ("ge", "gt")]
     highs = [f for f in group if f.op in ("le", "lt")]
-    if len(lows) != 1 or len(highs) != 1 or len(group) != 2:
+    if len(lows) != 1 or len(highs) != 1:
         return None
-    low = lows[0].value + (1 if lows[0].op == "gt" else 0)
-    high = highs[0].value - (1 if highs[0].op == "lt" else 0)
-    if low > high:
+    low, high = lows[0], highs[0]
+    join = low.pair_join or high.pair_join
+    outside = join == "or" or (not join and kind == "exclusion")
+    if outside:
+        if not high.value < low.value:
+            return None
+        return {
+            "any": [
+                {"q": high.key, "op": high.op, "value": high.value},
+                {"q": low.key, "op": low.op, "value": low.value},
+            ]
+        }, [high, low]
+    if not low.value < high.value:
         return None
-    span = (min(lows[0].span[0], highs[0].span[0]), max(lows[0].span[1], highs[0].span[1]))
-    return _Found("age", "between", [low, high], span)
+    if low.key == "age":
+        start = low.value + (1 if low.op == "gt" else 0)
+        end = high.value - (1 if high.op == "lt" else 0)
+        if start >= end:
+            return None
+        span = (min(low.span[0], high.span[0]), max(low.span[1], high.span[1]))
+        merged = _Found("age", "between", [start, end], span)
+        return {"q": "age", "op": "between", "value": [start, end]}, [merged]
+    if low.op == "ge" and high.op == "le":
+        merged = _Found(low.key, "between", [low.value, high.value], low.span)
+        return {"q": low.key, "op": "between", "value": [low.value, high.value]}, [merged]
+    return {
+        "all": [
+            {"q": low.key, "op": low.op, "value": low.value},
+            {"q": high.key, "op": high.op, "value": high.value},
+        ]
+    }, [low, high]
 
 
 def _joined_by_or(s: str, kept: list[_Found]) -> bool:
@@ -928,29 +1088,86 @@ def _joined_by_or(s: str, kept: list[_Found]) -> bool:
     return False
 
 
-def _resolve_sign(f: _Found, kind: Kind) -> _Found | None:
+# An "=" lost from "≥"/"≤" before a lab value: in an inclusion item it usually keeps the
+# patient within healthy limits (a lower bound for these, an upper bound for the others).
+_HEALTHY_ABOVE = frozenset(
+    {
+        "hemoglobin_g_dl",
+        "platelets_10e9_l",
+        "neutrophils_10e9_l",
+        "wbc_10e9_l",
+        "cd4_10e6_l",
+        "gfr_ml_min",
+        "creatinine_clearance_ml_min",
+        "lvef_pct",
+        "albumin_g_dl",
+        "oxygen_saturation_pct",
+    }
+)
+_HEALTHY_BELOW = frozenset(
+    {
+        "ast_alt_x_uln",
+        "alkaline_phosphatase_x_uln",
+        "creatinine_mg_dl",
+        "bilirubin_mg_dl",
+        "inr",
+        "qtc_ms",
+    }
+)
+# Words that say the item describes a disease state, where a lost sign may point the
+# other way ("severe left ventricular dysfunction with an EF = 40%").
+_DISEASE_WORDS = re.compile(
+    r"\b(?:dysfunction|failure|impair\w*|reduced|insufficien\w*|severe|low|decreased|"
+    r"abnormal\w*|elevated|high|deficien\w*|an(?:a)?emi\w*|thrombocytop\w*|neutropen\w*|"
+    r"disease|damage|obes\w*|overweight|underweight|malnutrition|cachexi\w*|lean|normal)\b"
+)
+
+
+def _resolve_sign(f: _Found, kind: Kind, s: str) -> _Found | None:
     """A bound with its sign; None for an "=" whose lost sign cannot be told.
 
     Transcription often turns "≥" and "≤" (never "<" or ">") into "=" ("Age = 18
-    years"). An "=" before an age is never a real requirement of equality, so it is read
-    where the direction is plain: alone in an inclusion item it is a lower bound (upper
-    bounds alone are rare there); in an exclusion, an age of majority is an upper bound
-    ("≤ 17") and an old age a lower one ("≥ 80"). Other "=" bounds are declined.
+    years"); an "=" before a measurement is never a real requirement of equality. It is
+    read only where the direction is plain:
+    * of two bounds read together, the first is the lower, the second the upper;
+    * an age alone in an inclusion item is a lower bound (upper bounds alone are rare
+      there); in an exclusion an age of majority is an upper bound ("≤ 17"), an old age
+      a lower one ("≥ 80");
+    * a BMI of 25 or more is a lower bound (overweight and obesity);
+    * a lab value in an item that names no disease state keeps the patient within
+      healthy limits in an inclusion item, and outside them in an exclusion.
+    Every other "=" is declined.
     """
     if f.op != "eq" or f.key not in NUMERIC_RANGES:
         return f
-    if f.key != "age" or not isinstance(f.value, int):
+
+    def signed(op: str) -> _Found:
+        return _Found(f.key, op, f.value, f.span, True, f.pair_join)
+
+    if f.pair_join:
+        return None  # a range's lost signs are read by position in _read_values
+    if f.key == "age":
+        if not isinstance(f.value, int):
+            return None
+        if kind == "inclusion" and 2 <= f.value <= 90:
+            return signed("ge")
+        if kind == "exclusion" and 12 <= f.value <= 21:
+            return signed("le")
+        if kind == "exclusion" and 50 <= f.value <= 100:
+            return signed("ge")
         return None
-    if kind == "inclusion" and 2 <= f.value <= 90:
-        return _Found(f.key, "ge", f.value, f.span, True)
-    if kind == "exclusion" and 12 <= f.value <= 21:
-        return _Found(f.key, "le", f.value, f.span, True)
-    if kind == "exclusion" and 50 <= f.value <= 100:
-        return _Found(f.key, "ge", f.value, f.span, True)
+    if f.key == "bmi":
+        return signed("ge") if f.value >= 25 else None
+    if _DISEASE_WORDS.search(s):
+        return None
+    if f.key in _HEALTHY_ABOVE:
+        return signed("ge" if kind == "inclusion" else "le")
+    if f.key in _HEALTHY_BELOW:
+        return signed("le" if kind == "inclusion" else "ge")
     return None
 
 
-def _fact(f: _Found, kind: Kind) -> dict[str, Any]:
+def _fact(f: _Found) -> dict[str, Any]:
     comparator = {
         "lt": "<",
         "le": "<=",

@@ -44,10 +44,10 @@ KEY_UNITS: dict[str, str] = {
     "bilirubin_mg_dl": "milligram / deciliter",
     "glucose_mg_dl": "milligram / deciliter",
     "potassium_mmol_l": "millimole / liter",
-    "platelets_10e9_l": "count * 1e9 / liter",
-    "neutrophils_10e9_l": "count * 1e9 / liter",
-    "wbc_10e9_l": "count * 1e9 / liter",
-    "cd4_10e6_l": "count * 1e6 / liter",
+    "platelets_10e9_l": "gigacount / liter",
+    "neutrophils_10e9_l": "gigacount / liter",
+    "wbc_10e9_l": "gigacount / liter",
+    "cd4_10e6_l": "megacount / liter",
     "gfr_ml_min": "milliliter / minute",
     "creatinine_clearance_ml_min": "milliliter / minute",
     "spap_mmhg": "mmHg",
@@ -88,18 +88,18 @@ _WRITTEN: dict[str, str] = {
     "umol/l": "micromole / liter",
     "mmol/l": "millimole / liter",
     "meq/l": "millimole / liter",
-    "10^9/l": "count * 1e9 / liter",
-    "x10^9/l": "count * 1e9 / liter",
-    "g/l(cells)": "count * 1e9 / liter",
-    "10^3/ul": "count * 1e3 / microliter",
-    "x10^3/ul": "count * 1e3 / microliter",
-    "10^3/mm3": "count * 1e3 / millimeter ** 3",
-    "k/ul": "count * 1e3 / microliter",
+    "10^9/l": "gigacount / liter",
+    "x10^9/l": "gigacount / liter",
+    "g/l(cells)": "gigacount / liter",
+    "10^3/ul": "kilocount / microliter",
+    "x10^3/ul": "kilocount / microliter",
+    "10^3/mm3": "kilocount / millimeter ** 3",
+    "k/ul": "kilocount / microliter",
     "/ul": "count / microliter",
     "cells/ul": "count / microliter",
     "/mm3": "count / millimeter ** 3",
     "cells/mm3": "count / millimeter ** 3",
-    "10^6/l": "count * 1e6 / liter",
+    "10^6/l": "megacount / liter",
     "ml/min": "milliliter / minute",
     "ml/min/1.73m2": "milliliter / minute",
     "ml/min/1.73m^2": "milliliter / minute",
@@ -129,6 +129,7 @@ def unit_name(written: str) -> str:
     return name
 
 
+@lru_cache(maxsize=8192)
 def convert(value: float, written_unit: str, key: str) -> float | None:
     """`value` in `written_unit` as a number in `key`'s unit, or None if not convertible.
 
