@@ -271,6 +271,33 @@ def test_the_editor_shows_the_read_span_beside_the_draft_in_words(client, trial,
     assert content.count('name="decision" value="confirm"') == 3
 
 
+def test_editing_a_draft_shows_what_the_drafter_read_and_saving_confirms_it(client, trial, team):
+    alice, _ivy, _bob = team
+    client.force_login(alice)
+    haemoglobin = row(trial, "exclusion", "2")
+    url = reverse("dashboard:criterion_edit", args=[NCT_ID, haemoglobin.pk])
+    content = client.get(url).content.decode()
+    assert "What the drafter read" in content
+    assert "Draft:</span> Excludes the patient when haemoglobin is below 9 g/dL." in content
+    response = client.post(
+        url,
+        {
+            "kind": "exclusion",
+            "number": "2",
+            "position": haemoglobin.position,
+            "text": haemoglobin.text,
+            "rule": "hemoglobin_g_dl < 8",
+            "verify_note": "",
+            "save": "1",
+        },
+    )
+    assert response.status_code == 302
+    edited = row(trial, "exclusion", "2")
+    assert (edited.origin, edited.review_state) == (Origin.TEAM, State.CONFIRMED)
+    event = AuditEvent.objects.get(action="criterion.update")
+    assert (event.actor, event.detail["to_status"]) == (alice, "confirmed")
+
+
 def test_the_editor_list_uses_a_bounded_number_of_queries(
     client, trial, team, django_assert_max_num_queries
 ):

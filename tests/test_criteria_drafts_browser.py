@@ -69,6 +69,10 @@ def test_a_coordinator_confirms_one_draft_and_rejects_another_and_the_questionna
     expect(page.get_by_text("1 drafted rule waits for your review")).to_be_visible()
     screenshot(page, "drafts-02-decided")
     assert_accessible(page)
+    page.get_by_role("link", name="Edit Inclusion 1", exact=True).click()
+    expect(page.get_by_role("heading", name="What the drafter read")).to_be_visible()
+    assert_accessible(page)
+    page.go_back()
     states = dict(trial.criteria.filter(kind="exclusion").values_list("number", "review_state"))
     assert states == {
         "1": Criterion.ReviewState.CONFIRMED,

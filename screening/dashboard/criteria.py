@@ -253,9 +253,22 @@ def _edit(request: HttpRequest, *, trial: Trial, criterion: Criterion | None) ->
             "other_fields": [answers_form[q.key] for q in other],
             "preview": preview,
             "questions": questions_reference_html(trial_questions=trial_questions(trial=trial)),
+            "draft": _draft_context(criterion),
         },
         status=status,
     )
+
+
+def _draft_context(criterion: Criterion | None) -> dict[str, Any] | None:
+    """What the drafter read and proposed, shown above the form while editing a draft."""
+    if criterion is None or criterion.origin != Criterion.Origin.DRAFTER:
+        return None
+    return {
+        "segments": text_segments(criterion.text, criterion.draft_spans),
+        "words": _draft_words(criterion.kind, criterion.draft_rule),
+        "state": criterion.get_review_state_display(),
+        "text_changed": criterion.text_changed,
+    }
 
 
 def _preview(
