@@ -97,6 +97,11 @@ class Command(BaseCommand):
         sys.stderr.write(f"Drafted {trials} trials in {elapsed:.2f} s: {rate:.0f} trials/s\n")
 
     def draft_trials(self, options: dict[str, Any]) -> None:
+        files = [t for t in options["targets"] if t.endswith(".jsonl") or Path(t).is_file()]
+        if files:
+            raise CommandError(
+                f"Reading a JSONL file needs --facts: draft_criteria {files[0]} --facts"
+            )
         targets = [target.strip().upper() for target in options["targets"]]
         if options["all"] == bool(targets):
             raise CommandError(
