@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.db import transaction
 from tqdm import tqdm
 
 from screening.engine.chia import record_facts
@@ -32,6 +33,7 @@ from screening.services.drafts import DraftReport, trial_criteria_draft
 from trials.models import Trial
 
 _NCT_ID = re.compile(r"^NCT\d{8}$")
+_BATCH = 200
 _TOTALS = ("items", "created", "kept", "changed", "removed", "drafted")
 
 
@@ -130,17 +132,22 @@ class Command(BaseCommand):
             file=_stream(self.stderr),
             mininterval=0.5,
         ) as bar:
-            # iterator(): tens of thousands of trials never sit in memory at once.
-            for trial in trials.iterator(chunk_size=500):
-                report = trial_criteria_draft(trial=trial)
-                bar.update(1)
-                if verbose:
-                    bar.write(report.summary(), file=_stream(self.stdout))
-                if report.skipped:
-                    continue
-                drafted_trials += 1
-                for name in _TOTALS:
-                    setattr(totals, name, getattr(totals, name) + getattr(report, name))
+            # Batches of trials share one commit (each trial is still all or nothing, in
+            # its savepoint); ids first, so tens of thousands never sit in memory at once.
+            ids = list(trials.values_list("pk", flat=True))
+            for start in range(0, len(ids), _BATCH):
+                with transaction.atomic():
+                    batch = Trial.objects.filter(pk__in=ids[start : start + _BATCH])
+                    for trial in batch.order_by("nct_id"):
+                        report = trial_criteria_draft(trial=trial)
+                        bar.update(1)
+                        if verbose:
+                            bar.write(report.summary(), file=_stream(self.stdout))
+                        if report.skipped:
+                            continue
+                        drafted_trials += 1
+                        for name in _TOTALS:
+                            setattr(totals, name, getattr(totals, name) + getattr(report, name))
         elapsed = time.perf_counter() - started
         rate = drafted_trials / elapsed if elapsed > 0 else 0.0
         self.stdout.write(
