@@ -620,6 +620,14 @@ def test_load_demo_leaves_every_recruiting_trial_with_drafts_beyond_its_basics(s
         questions = {q.key for q in trial_questions(trial=trial)}
         assert set().union(*(rule_keys(spec.rule) for spec in ruled)) <= questions | {"bmi"}
 
+    # A trial imported before drafting existed (no rows, unchanged record) is drafted by
+    # the next load_demo.
+    Criterion.objects.filter(trial__nct_id="NCT06388018").delete()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "drafted criteria: " in out.getvalue() and "on 1 trial(s)" in out.getvalue()
+    assert Criterion.objects.filter(trial__nct_id="NCT06388018", rule__isnull=False).exists()
+
 
 # --- Any published text -------------------------------------------------------------------
 
