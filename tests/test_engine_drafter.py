@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from screening.engine.criteria_items import criteria_items
 from screening.engine.drafter import BOOLEAN_KEYS, NUMERIC_RANGES, draft_criterion
 from screening.questions import BOOLEAN, QUESTIONS
 from screening.rules import rule_validate
@@ -380,3 +381,41 @@ def test_two_bounds_of_one_value() -> None:
             {"q": "platelets_10e9_l", "op": "gt", "value": 600},
         ]
     }
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=600))
+def test_any_published_text_gives_items_that_draft_or_not_without_error(text: str) -> None:
+    for item in criteria_items(text):
+        drafted = draft_criterion(item.text, item.kind)
+        if drafted is not None:
+            rule_validate(drafted.rule)
+
+
+@pytest.mark.parametrize(
+    "text, kind, rule",
+    [
+        ("ECOG performance status 0-2", "inclusion", {"q": "ecog", "op": "le", "value": 2}),
+        ("WHO performance status 0 or 1", "inclusion", {"q": "ecog", "op": "le", "value": 1}),
+        ("ECOG > 2", "exclusion", {"q": "ecog", "op": "gt", "value": 2}),
+        (
+            "NYHA class III or IV heart failure",
+            "exclusion",
+            {"q": "nyha_class", "op": "ge", "value": 3},
+        ),
+        (
+            "New York Heart Association (NYHA) class III/IV",
+            "exclusion",
+            {"q": "nyha_class", "op": "ge", "value": 3},
+        ),
+    ],
+)
+def test_performance_status_and_heart_failure_class(text: str, kind: str, rule: dict) -> None:
+    assert rule_of(text, kind) == rule
+
+
+@pytest.mark.parametrize(
+    "text", ["Patients who 1) have a stent", "WHO 2010 criteria", "NYHA II or IV"]
+)
+def test_words_that_look_like_scores_are_not(text: str) -> None:
+    assert rule_of(text, "exclusion") is None

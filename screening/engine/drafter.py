@@ -78,6 +78,8 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "oxygen_saturation_pct": (50, 100),
     "qtc_ms": (250, 700),
     "alkaline_phosphatase_x_uln": (0, 100),
+    "ecog": (0, 4),
+    "nyha_class": (1, 4),
 }
 BOOLEAN_KEYS = ("pregnant", "breastfeeding", "hiv", "hepatitis_b_surface_antigen", "hepatitis_c")
 
@@ -954,6 +956,63 @@ def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
     return found, declined
 
 
+# --- scores: ECOG performance status, NYHA class ------------------------------------
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4, "0": 0}
+_ECOG = re.compile(
+    r"\b(?:(?:ecog|eastern\s+cooperative\s+oncology\s+group|zubrod)"
+    r"(?:\s*\((?:ecog|ps|who)\))?(?:\s+performance)?(?:\s+status|\s+score|\s+ps)?"
+    r"|who\s+(?:performance\s+status|ps)\b)"
+    r"(?:\s*\((?:ecog|ps|who)\))?\s*(?:score\s+)?(?:of\s+|:\s*|is\s+|must\s+be\s+)?"
+    rf"(?P<op>{_CMP_ANY})?\s*(?P<values>[0-5](?:\s*(?:-|to|,|or|and|/)\s*[0-5])*)(?![\d.%])"
+    r"|\bperformance\s+status\s*\((?:ecog|who|zubrod)\)\s*(?:score\s+)?(?:of\s+|:\s*)?"
+    rf"(?P<op2>{_CMP_ANY})?\s*(?P<values2>[0-5](?:\s*(?:-|to|,|or|and|/)\s*[0-5])*)(?![\d.%])"
+)
+_NYHA = re.compile(
+    r"\b(?:nyha|new\s+york\s+heart\s+association)(?:\s*\(nyha\))?"
+    r"(?:\s+functional)?(?:\s+class(?:es|ification)?|\s+stage)?\s*(?:of\s+|:\s*)?"
+    rf"(?P<op>{_CMP_ANY})?\s*"
+    r"(?P<values>(?:iv|iii|ii|i|[1-4])(?:\s*(?:-|to|,|or|and|/)\s*(?:iv|iii|ii|i|[1-4]))*)\b"
+)
+
+
+def _scores(s: str, kind: Kind) -> list[_Found]:
+    """ECOG performance status and NYHA class, as written ("ECOG 0-2", "NYHA III or IV")."""
+    found: list[_Found] = []
+    for key, pattern in (("ecog", _ECOG), ("nyha_class", _NYHA)):
+        for m in pattern.finditer(s):
+            words = m.group("values") or (m.groupdict().get("values2") or "")
+            op_words = (m.group("op") or m.groupdict().get("op2") or "").strip()
+            numbers = [_ROMAN[v] for v in re.findall(r"iv|iii|ii|i|[0-5]", words) if v in _ROMAN]
+            low_limit, high_limit = NUMERIC_RANGES[key]
+            if not numbers or any(not low_limit <= n <= high_limit for n in numbers):
+                continue
+            span = (m.start(), m.end())
+            if op_words:
+                op = _op_of(op_words)
+                if op is None or len(numbers) != 1:
+                    continue
+                if op == "eq":  # a lost "≤" or "≥": the healthier side in an inclusion
+                    op = "le" if kind == "inclusion" else "ge"
+                found.append(_Found(key, op, numbers[0], span))
+                continue
+            if len(numbers) == 1:
+                if key == "ecog" and numbers[0] == 0 or kind == "exclusion":
+                    found.append(_Found(key, "between", [numbers[0], numbers[0]], span))
+                continue  # "ECOG 1" in an inclusion item: probably "0-1" shortened
+            low, high = min(numbers), max(numbers)
+            dash = re.search(r"-|to", words) is not None
+            if not dash and sorted(set(numbers)) != list(range(low, high + 1)):
+                continue  # "II or IV": not a range
+            if low == low_limit:
+                found.append(_Found(key, "le", high, span))
+            elif high == high_limit:
+                found.append(_Found(key, "ge", low, span))
+            else:
+                found.append(_Found(key, "between", [low, high], span))
+    return found
+
+
 # --- the drafter ------------------------------------------------------------------------
 
 # Phrases that make a whole item unreadable as a plain rule.
@@ -994,7 +1053,7 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
     pregnancy, _p = _yes_no(s, _PREGNANCY, kind, "pregnant")
     breastfeeding, _b = _yes_no(s, _BREASTFEEDING, kind, "breastfeeding")
     infections, _i = _infections(s, kind)
-    found = ages + measurements + pregnancy + breastfeeding + infections
+    found = ages + measurements + pregnancy + breastfeeding + infections + _scores(s, kind)
     if not found:
         return None
     if _WHOLE_ITEM_DECLINE.search(s):
