@@ -419,3 +419,32 @@ def test_performance_status_and_heart_failure_class(text: str, kind: str, rule: 
 )
 def test_words_that_look_like_scores_are_not(text: str) -> None:
     assert rule_of(text, "exclusion") is None
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Has at least one HIV-infected sexual partner", "inclusion"),
+        ("Partners of unknown HIV status at substantial risk of HIV infection", "inclusion"),
+        ("Transplant from donor positive for HIV, HBsAg, Hepatitis C", "exclusion"),
+        ("Signs or symptoms suspicious for primary HIV infection", "exclusion"),
+        ("Dementia due to causes other than HIV", "exclusion"),
+        ("Laboratory evaluation: hepatitis B and hepatitis C tests, HIV test", "inclusion"),
+        ("HIV-1 plasma RNA less than 50 copies/mL", "inclusion"),
+        ("HIV neuropathy", "inclusion"),
+        ("Absence of documentation of negative hepatitis B serologies", "exclusion"),
+    ],
+)
+def test_mentions_that_are_not_the_patients_own_status_give_nothing(text: str, kind: str) -> None:
+    drafted = draft_criterion(text, kind)  # type: ignore[arg-type]
+    infections = {"hiv", "hepatitis_b_surface_antigen", "hepatitis_c"}
+    assert drafted is None or not infections & {f["key"] for f in drafted.facts}
+
+
+def test_lactate_is_not_lactation() -> None:
+    assert rule_of("Serum lactate > 2 mmol/L", "exclusion") is None
+
+
+def test_a_unit_the_drafter_does_not_know_is_never_assumed() -> None:
+    assert rule_of("WBC < 3.5/ml", "exclusion") is None
+    assert rule_of("eGFR < 60 mL/kg/min", "exclusion") is None
