@@ -71,13 +71,6 @@ def test_a_line_that_is_not_json_is_refused_with_its_number(tmp_path: Path) -> N
         run(tmp_path, [json.dumps(TRIALS[0]), "{oops"])
 
 
-def test_without_facts_the_file_is_refused(tmp_path: Path) -> None:
-    source = tmp_path / "criteria.jsonl"
-    source.write_text("{}\n")
-    with pytest.raises(CommandError, match="--facts"):
-        call_command("draft_criteria", str(source), stdout=StringIO())
-
-
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="No file"):
         call_command("draft_criteria", str(tmp_path / "nope.jsonl"), "--facts")

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from screening.engine.criteria_items import criteria_items
 from screening.engine.drafter import BOOLEAN_KEYS, NUMERIC_RANGES, draft_criterion
 from screening.questions import BOOLEAN, QUESTIONS
 from screening.rules import rule_validate
@@ -380,3 +381,70 @@ def test_two_bounds_of_one_value() -> None:
             {"q": "platelets_10e9_l", "op": "gt", "value": 600},
         ]
     }
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=600))
+def test_any_published_text_gives_items_that_draft_or_not_without_error(text: str) -> None:
+    for item in criteria_items(text):
+        drafted = draft_criterion(item.text, item.kind)
+        if drafted is not None:
+            rule_validate(drafted.rule)
+
+
+@pytest.mark.parametrize(
+    "text, kind, rule",
+    [
+        ("ECOG performance status 0-2", "inclusion", {"q": "ecog", "op": "le", "value": 2}),
+        ("WHO performance status 0 or 1", "inclusion", {"q": "ecog", "op": "le", "value": 1}),
+        ("ECOG > 2", "exclusion", {"q": "ecog", "op": "gt", "value": 2}),
+        (
+            "NYHA class III or IV heart failure",
+            "exclusion",
+            {"q": "nyha_class", "op": "ge", "value": 3},
+        ),
+        (
+            "New York Heart Association (NYHA) class III/IV",
+            "exclusion",
+            {"q": "nyha_class", "op": "ge", "value": 3},
+        ),
+    ],
+)
+def test_performance_status_and_heart_failure_class(text: str, kind: str, rule: dict) -> None:
+    assert rule_of(text, kind) == rule
+
+
+@pytest.mark.parametrize(
+    "text", ["Patients who 1) have a stent", "WHO 2010 criteria", "NYHA II or IV"]
+)
+def test_words_that_look_like_scores_are_not(text: str) -> None:
+    assert rule_of(text, "exclusion") is None
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Has at least one HIV-infected sexual partner", "inclusion"),
+        ("Partners of unknown HIV status at substantial risk of HIV infection", "inclusion"),
+        ("Transplant from donor positive for HIV, HBsAg, Hepatitis C", "exclusion"),
+        ("Signs or symptoms suspicious for primary HIV infection", "exclusion"),
+        ("Dementia due to causes other than HIV", "exclusion"),
+        ("Laboratory evaluation: hepatitis B and hepatitis C tests, HIV test", "inclusion"),
+        ("HIV-1 plasma RNA less than 50 copies/mL", "inclusion"),
+        ("HIV neuropathy", "inclusion"),
+        ("Absence of documentation of negative hepatitis B serologies", "exclusion"),
+    ],
+)
+def test_mentions_that_are_not_the_patients_own_status_give_nothing(text: str, kind: str) -> None:
+    drafted = draft_criterion(text, kind)  # type: ignore[arg-type]
+    infections = {"hiv", "hepatitis_b_surface_antigen", "hepatitis_c"}
+    assert drafted is None or not infections & {f["key"] for f in drafted.facts}
+
+
+def test_lactate_is_not_lactation() -> None:
+    assert rule_of("Serum lactate > 2 mmol/L", "exclusion") is None
+
+
+def test_a_unit_the_drafter_does_not_know_is_never_assumed() -> None:
+    assert rule_of("WBC < 3.5/ml", "exclusion") is None
+    assert rule_of("eGFR < 60 mL/kg/min", "exclusion") is None

@@ -78,6 +78,8 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "oxygen_saturation_pct": (50, 100),
     "qtc_ms": (250, 700),
     "alkaline_phosphatase_x_uln": (0, 100),
+    "ecog": (0, 4),
+    "nyha_class": (1, 4),
 }
 BOOLEAN_KEYS = ("pregnant", "breastfeeding", "hiv", "hepatitis_b_surface_antigen", "hepatitis_c")
 
@@ -168,8 +170,8 @@ _UNIT = re.compile(
     r"|x\s*10\s*(?:\^|\*|e)?\s*(?:9|⁹)\s*/\s*l|x\s*10\s*(?:\^|\*|e)?\s*(?:3|³)\s*/\s*(?:µl|ul|mcl|mm3|mm³)"
     r"|x\s*109\s*/\s*l|x\s*103\s*/\s*(?:µl|ul|mcl|mm3|mm³)"
     r"|10\s*(?:\^|\*|e)\s*(?:9|⁹)\s*/\s*l|10⁹\s*/\s*l|109\s*/\s*l|g/l(?=\W|$)(?P<gcells>)"
-    r"|(?:cells\s*)?/\s*(?:µl|ul|mcl|mm3|mm³|cmm|cu\.?\s*mm)|k\s*/\s*(?:µl|ul)"
-    r"|ml\s*/\s*min(?:ute)?(?:\s*(?:/|per)\s*1[.,]73\s*(?:m2|m²|m\^2|sq\.?\s*m|square\s+met(?:er|re)s?)?)?"
+    r"|(?:cells\s*)?/\s*(?:µl|ul|mcl|mm\s*\^?\s*3|mm³|cmm|cu\.?\s*mm)|k\s*/\s*(?:µl|ul)"
+    r"|ml\s*/\s*m(?:i?n)(?:ute)?(?:\s*(?:/|per)\s*1[.,]73\s*(?:m2|m²|m\^2|sq\.?\s*m|square\s+met(?:er|re)s?)?)?"
     r"|mg\s*/\s*dl|mg/l|g\s*/\s*dl|gm\s*/\s*dl|gr?/dl|g/l|(?:µ|u|mc)mol\s*/\s*l|mmol\s*/\s*mol|mmol\s*/\s*l|meq\s*/\s*l"
     r"|kg\s*/\s*m\s*(?:2|²|\^2)|kg\.?\s*m\s*-\s*2|kg/m|kilograms?\b|kg\b|lbs?\b|pounds\b|cm\b|inches\b"
     r"|in\b(?=\s*(?:tall|height))|m\b(?!\w)|cc\s*(?:/|per)\s*min(?:ute)?"
@@ -198,9 +200,14 @@ def _canonical_unit(unit: str) -> str:
         return "10^3/ul"
     if u in ("k/ul",):
         return "10^3/ul"
-    if re.match(r"^(cells)?/(ul|mm3|mm³|cmm|cu\.?mm)$", u):
+    if re.match(r"^(cells)?/(ul|mm\^?3|mm³|cmm|cu\.?mm)$", u):
         return "/ul"
-    if u.startswith("ml/min") or u.startswith("cc/min") or u.startswith("ccpermin"):
+    if (
+        u.startswith("ml/min")
+        or u.startswith("ml/mn")
+        or u.startswith("cc/min")
+        or u.startswith("ccpermin")
+    ):
         return "ml/min"
     if u in ("gm/dl", "gr/dl"):
         return "g/dl"
@@ -295,8 +302,12 @@ def _read_value(s: str, start: int, limit: int) -> _Value | None:
         uncertain = True
     if not unit and m.group("n1").isalpha():
         return None  # "three" with no unit is a count of something else
+    if not unit and _UNKNOWN_UNIT.match(s, end):
+        unit = "?"  # a unit the drafter does not know ("3.5/ml"): never assumed
     return _Value(op, n1, None, _canonical_unit(unit), m.start(), end, uncertain)
 
+
+_UNKNOWN_UNIT = re.compile(r"\s*(?:/\s*[a-zµ]|[a-zµ]{1,6}\s*/\s*[a-zµ\d]|x\s*10|\*\s*10)")
 
 # A second bound right after the first: "BMI > 21 and < 35 kg/m2", "< 100 or > 600".
 _SECOND_BOUND = re.compile(
@@ -807,7 +818,7 @@ _RESTATED_NEGATION = re.compile(
 
 _PREGNANCY = re.compile(r"\b(?:pregnan\w*|gravid\w*)\b")
 _BREASTFEEDING = re.compile(
-    r"\b(?:breast[\s-]?feed\w*|breast[\s-]?fed|lactat\w*|"
+    r"\b(?:breast[\s-]?feed\w*|breast[\s-]?fed|lactating|lactation\w*|lactational|"
     r"nursing(?!\s+(?:home|facilit|staff|care|student|personnel|assessment))|"
     r"breast[\s-]?milk)\b"
 )
@@ -913,9 +924,30 @@ _INFECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 _INFECTION_NOT_STATUS = re.compile(
-    r"^[\s-]*(?:viral\s+load|rna|dna|vaccin\w*|treatment|therap\w*|medication|drugs?|prophyla\w*|"
-    r"-?associated|-?related|core|e\s*antigen|eag|genotype|status\s+unknown|exposure|"
-    r"testing|test|tests|screening|risk|prevention|coinfect\w*|co-infect\w*)"
+    r"^[\s-]*(?:(?:plasma|serum|blood)\s+)?(?:viral\s+load|rna|dna|vaccin\w*|treatment|therap\w*|"
+    r"medication|drugs?|prophyla\w*|-?associated|-?related|core|e\s*antigen|eag|genotype|"
+    r"status|exposure|testing|test|tests|screening|serolog\w*|risk|prevention|coinfect\w*|"
+    r"co-infect\w*|neuropath\w*|dementia|encephalopath\w*|nephropath\w*|wasting|lymphoma|"
+    r"cure|clearance|reactivation|immuni[sz]ation|immunity|immune)"
+)
+# What may follow a mention of the infection itself: a list separator, the end, or a
+# word of status. Anything else makes the mention a modifier ("HIV-infected partner").
+_INFECTION_STATUS_AFTER = re.compile(
+    r"^\s*(?:$|[,;.)(\]/:]|or\b|and\b|nor\b|(?:-\s*)?(?:infection|infected|positive|"
+    r"positivity|seropositiv\w*|disease|antibod\w*|antigen|carrier|serostatus|negative|"
+    r"seronegative|negativity|at\b|in\b|within\b|who\b|with\b|are\b|is\b|was\b))"
+)
+_INFECTION_NOT_OWN = re.compile(
+    r"(?:risk|exposure|partners?|spouses?|donors?|donated|vaccin\w*|prevent\w*|treat\w*|test\w*|"
+    r"screen\w*|mothers?|born\s+to|status|unknown|for|against|of\s+the|suspect\w*|"
+    r"suspicious|suspicion|possible|probable|symptoms?|signs?|due\s+to|caused\s+by|"
+    r"secondary\s+to|related\s+to|associated\s+with|attributable\s+to|other\s+than|"
+    r"except(?:\s+for)?|excluding|apart\s+from|besides|but\s+not)"
+    r"\s+(?:(?:of|for|to|with|a|an|the|primary|acute|chronic|known|active)\s+)*$"
+)
+_OTHER_INFECTIONS = re.compile(
+    r"^(?:\s*(?:,|and/or|and|or|/)\s*(?:hepatitis\s+[bc](?:\s+virus)?|hbv|hcv|hdv|hiv(?:-?[12])?|"
+    r"hbsag|htlv(?:-?[12])?))+"
 )
 
 
@@ -923,6 +955,13 @@ _EXAMPLE = re.compile(r"\b(?:such\s+as|e\.g\.?|for\s+example|for\s+instance|like
 
 
 def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
+    """HIV, hepatitis B surface antigen and hepatitis C as yes/no, with negation.
+
+    Only the patient's own current status counts: a partner's, a donor's, a risk, a
+    test merely required, a suspicion, a cause of something else ("dementia due to
+    HIV") or an example of a broader condition give nothing. In an exclusion item a
+    negated mention is declined (it would exclude the patients who are free of it).
+    """
     found: list[_Found] = []
     declined = False
     for key, pattern in _INFECTIONS:
@@ -931,12 +970,16 @@ def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
             start, end = m.start(), m.end()
             before = s[max(0, start - 60) : start]
             after = s[end : end + 40]
+            after_list = _OTHER_INFECTIONS.sub("", after)
             clause_before = re.split(r"[;:]|\.\s|\bbut\b|\bexcept\b|\bunless\b", before)[-1]
-            if _INFECTION_NOT_STATUS.match(after) or re.search(
-                r"(?:risk|exposure|partner|vaccin\w*|prevent\w*|treat\w*|test\w*|screen\w*|mother\w*|born\s+to|status|unknown|for|against|of\s+the)\s+(?:of\s+|for\s+|to\s+|with\s+)?$",
-                before[-25:],
+            if (
+                _INFECTION_NOT_STATUS.match(after)
+                or _INFECTION_NOT_STATUS.match(after_list)
+                or not _INFECTION_STATUS_AFTER.match(after_list)
+                or _INFECTION_NOT_OWN.search(before[-40:])
+                or re.search(r"\b(?:partner|spouse|donor|mother)s?\b", clause_before)
             ):
-                declined = declined or kind == "exclusion"
+                declined = True
                 continue
             if _EXAMPLE.search(clause_before):
                 declined = True  # an example of a broader condition, not the condition
@@ -946,12 +989,72 @@ def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
                 after,
             )
             negated = bool(_NEGATION_BEFORE.search(clause_before)) or bool(negative_after)
+            if negated and kind == "exclusion":
+                declined = True
+                continue
             hits.append(_Found(key, "eq", not negated, (start, end)))
         if hits and len({h.value for h in hits}) > 1:
             declined = True
             continue
         found.extend(hits[:1])
     return found, declined
+
+
+# --- scores: ECOG performance status, NYHA class ------------------------------------
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4, "0": 0}
+_ECOG = re.compile(
+    r"\b(?:(?:ecog|eastern\s+cooperative\s+oncology\s+group|zubrod)"
+    r"(?:\s*\((?:ecog|ps|who)\))?(?:\s+performance)?(?:\s+status|\s+score|\s+ps)?"
+    r"|who\s+(?:performance\s+status|ps)\b)"
+    r"(?:\s*\((?:ecog|ps|who)\))?\s*(?:score\s+)?(?:of\s+|:\s*|is\s+|must\s+be\s+)?"
+    rf"(?P<op>{_CMP_ANY})?\s*(?P<values>[0-5](?:\s*(?:-|to|,|or|and|/)\s*[0-5])*)(?!\d|\.\d|\s*%)"
+    r"|\bperformance\s+status\s*\((?:ecog|who|zubrod)\)\s*(?:score\s+)?(?:of\s+|:\s*)?"
+    rf"(?P<op2>{_CMP_ANY})?\s*(?P<values2>[0-5](?:\s*(?:-|to|,|or|and|/)\s*[0-5])*)(?!\d|\.\d|\s*%)"
+)
+_NYHA = re.compile(
+    r"\b(?:nyha|new\s+york\s+heart\s+association)(?:\s*\(nyha\))?"
+    r"(?:\s+functional)?(?:\s+class(?:es|ification)?|\s+stage)?\s*(?:of\s+|:\s*)?"
+    rf"(?P<op>{_CMP_ANY})?\s*"
+    r"(?P<values>(?:iv|iii|ii|i|[1-4])(?:\s*(?:-|to|,|or|and|/)\s*(?:iv|iii|ii|i|[1-4]))*)\b"
+)
+
+
+def _scores(s: str, kind: Kind) -> list[_Found]:
+    """ECOG performance status and NYHA class, as written ("ECOG 0-2", "NYHA III or IV")."""
+    found: list[_Found] = []
+    for key, pattern in (("ecog", _ECOG), ("nyha_class", _NYHA)):
+        for m in pattern.finditer(s):
+            words = m.group("values") or (m.groupdict().get("values2") or "")
+            op_words = (m.group("op") or m.groupdict().get("op2") or "").strip()
+            numbers = [_ROMAN[v] for v in re.findall(r"iv|iii|ii|i|[0-5]", words) if v in _ROMAN]
+            low_limit, high_limit = NUMERIC_RANGES[key]
+            if not numbers or any(not low_limit <= n <= high_limit for n in numbers):
+                continue
+            span = (m.start(), m.end())
+            if op_words:
+                op = _op_of(op_words)
+                if op is None or len(numbers) != 1:
+                    continue
+                if op == "eq":  # a lost "≤" or "≥": the healthier side in an inclusion
+                    op = "le" if kind == "inclusion" else "ge"
+                found.append(_Found(key, op, numbers[0], span))
+                continue
+            if len(numbers) == 1:
+                if key == "ecog" and numbers[0] == 0 or kind == "exclusion":
+                    found.append(_Found(key, "between", [numbers[0], numbers[0]], span))
+                continue  # "ECOG 1" in an inclusion item: probably "0-1" shortened
+            low, high = min(numbers), max(numbers)
+            dash = re.search(r"-|to", words) is not None
+            if not dash and sorted(set(numbers)) != list(range(low, high + 1)):
+                continue  # "II or IV": not a range
+            if low == low_limit:
+                found.append(_Found(key, "le", high, span))
+            elif high == high_limit:
+                found.append(_Found(key, "ge", low, span))
+            else:
+                found.append(_Found(key, "between", [low, high], span))
+    return found
 
 
 # --- the drafter ------------------------------------------------------------------------
@@ -994,7 +1097,7 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
     pregnancy, _p = _yes_no(s, _PREGNANCY, kind, "pregnant")
     breastfeeding, _b = _yes_no(s, _BREASTFEEDING, kind, "breastfeeding")
     infections, _i = _infections(s, kind)
-    found = ages + measurements + pregnancy + breastfeeding + infections
+    found = ages + measurements + pregnancy + breastfeeding + infections + _scores(s, kind)
     if not found:
         return None
     if _WHOLE_ITEM_DECLINE.search(s):
@@ -1095,7 +1198,6 @@ _HEALTHY_ABOVE = frozenset(
         "hemoglobin_g_dl",
         "platelets_10e9_l",
         "neutrophils_10e9_l",
-        "wbc_10e9_l",
         "cd4_10e6_l",
         "gfr_ml_min",
         "creatinine_clearance_ml_min",
