@@ -25,8 +25,11 @@ retry sent a second copy. Two duplicate windows remain, both told here truthfull
      (RFC 1047's "duplicate messages" window: a server that queues before it replies).
   2. A conversation whose steps each stay under EMAIL_TIMEOUT but together outlast the
      soft limit (at most 4 slow steps at the defaults: 10 s each against 45 s).
-Both need a server slower than the timeout at its very last reply; the copies share one
-Message-ID.
+  3. The database is down from the moment the server accepted until the soft limit ends
+     the attempt: "sent" is written with retries until then (`_mark_sent`).
+The first two need a server slower than the timeout at its very last reply; all copies
+share one Message-ID. `make resilience` measures these cases (worker killed, SMTP slow,
+PostgreSQL restarted): none doubles an email.
 
 Permanent refusals (an SMTP 5xx reply to the sender, a recipient or the message) are
 not retried: the row is marked failed at once with the server's reply, for staff to see
@@ -38,11 +41,12 @@ import logging
 import random
 import smtplib
 from datetime import datetime, time, timedelta
+from time import sleep
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from celery import shared_task
 from django.conf import settings
-from django.db import models, transaction
+from django.db import InterfaceError, OperationalError, connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import TrialMembership
@@ -133,9 +137,34 @@ def notification_send(self, notification_id: int) -> None:
             )
             return
         raise self.retry(exc=exc, countdown=countdown) from exc
-    Notification.objects.filter(pk=notification.pk).update(
-        state=Notification.State.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
-    )
+    _mark_sent(notification.pk)
+
+
+def _mark_sent(notification_id: int) -> None:
+    """Record that the server accepted the email, waiting out a database that restarts.
+
+    Giving up here would leave the claim to expire and the sweeper to send the email a
+    second time, so a lost connection is reopened and the write tried again, with backoff,
+    until it succeeds or the task's soft time limit ends the attempt (the one case left
+    where a database outage yields a duplicate: longer than the remaining soft limit).
+    """
+    delay = 0.1
+    while True:
+        try:
+            Notification.objects.filter(pk=notification_id).update(
+                state=Notification.State.SENT,
+                sent_at=timezone.now(),
+                next_attempt_at=None,
+                last_error="",
+            )
+            return
+        except (OperationalError, InterfaceError):
+            logger.warning(
+                "Notification %s sent; recording it waits for the database.", notification_id
+            )
+            connection.close()
+            sleep(delay)
+            delay = min(2.0, delay * 2)
 
 
 @shared_task(acks_late=True)

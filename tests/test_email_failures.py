@@ -199,3 +199,29 @@ def test_the_dashboard_home_counts_failed_emails_for_staff_only(
     client.force_login(coordinator)
     page = client.get(reverse("dashboard:home")).content.decode()
     assert "could not be sent" not in page
+
+
+def test_sent_is_recorded_even_when_the_database_drops_the_connection_once(
+    smtp, django_capture_on_commit_callbacks, monkeypatch
+):
+    # The server accepted the email; the first write of "sent" meets a restarting
+    # database. Giving up would let the claim expire and the sweeper send it again.
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    real_update = QuerySet.update
+    failures = [OperationalError("terminating connection due to administrator command")]
+
+    def flaky_update(self, **kwargs):
+        if kwargs.get("state") == Notification.State.SENT and failures:
+            raise failures.pop()
+        return real_update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", flaky_update)
+    monkeypatch.setattr("screening.tasks.connection.close", lambda: None)
+    notification = queue(django_capture_on_commit_callbacks)
+    notification_send.apply(args=[notification.pk])
+    notification.refresh_from_db()
+    assert notification.state == Notification.State.SENT
+    assert notification.attempts == 1
+    assert smtp.recipients() == ["patient@example.net"]
