@@ -225,3 +225,20 @@ def test_sent_is_recorded_even_when_the_database_drops_the_connection_once(
     assert notification.state == Notification.State.SENT
     assert notification.attempts == 1
     assert smtp.recipients() == ["patient@example.net"]
+
+
+@pytest.mark.parametrize("fault", ["down", "refusing", "slow"])
+def test_a_password_reset_with_smtp_in_trouble_is_no_500(client, smtp, caplog, fault):
+    UserFactory(email="alice@example.org")
+    if fault == "down":
+        smtp.stop()
+    elif fault == "refusing":
+        smtp.refuse = {"alice@example.org": 550}
+    else:
+        smtp.slow_seconds = 2  # past EMAIL_TIMEOUT (0.5 s)
+    response = client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
+    assert response.status_code == 302
+    assert response.url == reverse("account_reset_password_done")
+    ours = [r.getMessage() for r in caplog.records if r.name == "accounts.adapters"]
+    assert len(ours) == 1 and "not sent" in ours[0]
+    assert "alice@example.org" not in ours[0]
