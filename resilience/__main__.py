@@ -293,6 +293,11 @@ class Run:
             for n in refused_rows
             if n.state == "failed" and n.attempts == 1 and not accepted[n.pk]
         )
+        with self.smtp.lock:
+            tries = sum(self.smtp.attempts.values())
+        cut = tries - len(self.smtp.messages)
+        if cut:
+            result.notes.append(f"{cut} SMTP conversations cut before the server's 250")
         unsent = [n for n in expected if n.state != "sent"]
         if unsent:
             result.notes.append(f"{len(unsent)} rows not marked sent")
