@@ -448,3 +448,18 @@ def test_lactate_is_not_lactation() -> None:
 def test_a_unit_the_drafter_does_not_know_is_never_assumed() -> None:
     assert rule_of("WBC < 3.5/ml", "exclusion") is None
     assert rule_of("eGFR < 60 mL/kg/min", "exclusion") is None
+
+
+def test_an_aside_between_a_concept_and_its_value_is_skipped() -> None:
+    text = (
+        "Normal weight as defined by a Body Mass Index (BMI, weight in kg divided by the "
+        "square of height in meters) of 18.0 to 30.0 kg/m2, extremes included"
+    )
+    assert rule_of(text) == {"q": "bmi", "op": "between", "value": [18, 30]}
+    assert rule_of("Within their ideal body weight (BMI between >17 and =28 kg/m2)") == {
+        "all": [{"q": "bmi", "op": "gt", "value": 17}, {"q": "bmi", "op": "le", "value": 28}]
+    }
+
+
+def test_an_aside_with_a_condition_is_not_skipped() -> None:
+    assert rule_of("Creatinine clearance (unless on dialysis) > 60 mL/min") is None

@@ -516,6 +516,27 @@ _VALUE_STOP = re.compile(r"[;.](?:\s|$)|\band\b(?!\s+(?:≥|>|<|≤|equal))|\bor
 _OPEN_RANGE = re.compile(rf"\b(?:between|from)\s+{_NUM}\s*[^\s\d,;]{{0,12}}\s*$")
 
 
+# An aside in brackets with no number in it ("(BMI, weight in kg divided by height²)",
+# "(i.e., segmented neutrophils + bands)") is blanked out, same length, so that the
+# value after it is read as the concept's before it. A condition is never blanked.
+_PLAIN_ASIDE = re.compile(r"\((?P<inside>[^()\d<>≤≥=]{3,120})\)")
+
+
+def _blank_aside(match: re.Match[str]) -> str:
+    inside = match.group("inside")
+    if _CONDITION.search(inside) or re.search(r"\b(?:or|and/or|not|no|without)\b", inside):
+        return match.group(0)
+    if _CONCEPT_RE.fullmatch(inside.strip()):
+        return match.group(0)  # "(AST)": the concept's own abbreviation
+    return " " * len(match.group(0))
+
+
+def _blank_run(s: str, start: int) -> int:
+    """How many characters of blanked asides lie just after `start` (within 200)."""
+    run = re.search(r" {4,}", s[start : start + 200])
+    return len(run.group(0)) if run else 0
+
+
 _ANY_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b")
 
 
@@ -529,6 +550,7 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
     declined = False
     if not _ANY_NUMBER.search(s):
         return found, declined
+    s = _PLAIN_ASIDE.sub(_blank_aside, s)
     matches = list(_CONCEPT_RE.finditer(s))
     index = 0
     while index < len(matches):
@@ -540,20 +562,24 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
             last += 1
         chain, index = matches[index : last + 1], last + 1
         keys: list[tuple[str, re.Match[str]]] = []
-        for match in chain:
+        for position, match in enumerate(chain):
             group = next((g for g, v in match.groupdict().items() if v is not None), None)
             key = _CONCEPT_BY_GROUP.get(group or "", "")
             before = s[max(0, match.start() - 30) : match.start()]
-            if _NOT_A_VALUE.search(before):
-                keys = []
-                break
+            if _NOT_A_VALUE.search(before) or (
+                position + 1 < len(chain) and _NOT_A_VALUE_AFTER.match(s[match.end() :])
+            ):
+                # "ideal body weight (BMI 18-28)": that member is not measured; the
+                # value still belongs to the others.
+                keys.append(("", match))
+                continue
             keys.append((key, match))
         tail_match = chain[-1]
         if not keys or _NOT_A_VALUE_AFTER.match(s[tail_match.end() :]):
             continue
         limit = matches[index].start() if index < len(matches) else len(s)
         # The value must follow the concept closely: a few words, no sentence break.
-        window_end = min(limit, tail_match.end() + 60)
+        window_end = min(limit, tail_match.end() + 60 + _blank_run(s, tail_match.end()))
         gap = s[tail_match.end() : window_end]
         stop = next(
             (
@@ -568,7 +594,7 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
         if not values:
             continue
         between_words = s[tail_match.end() : values[0].start]
-        if re.search(r"\d", between_words) or len(between_words) > 45:
+        if re.search(r"\d", between_words) or len(re.sub(r"\s+", " ", between_words)) > 45:
             continue
         if re.search(r"\b(?:no|not|without|never)\b", between_words):
             declined = True
