@@ -463,3 +463,46 @@ def test_an_aside_between_a_concept_and_its_value_is_skipped() -> None:
 
 def test_an_aside_with_a_condition_is_not_skipped() -> None:
     assert rule_of("Creatinine clearance (unless on dialysis) > 60 mL/min") is None
+
+
+@pytest.mark.parametrize(
+    "text, kind, rule",
+    [
+        (
+            "Not pregnant or breastfeeding",
+            "inclusion",
+            {
+                "all": [
+                    {"q": "pregnant", "op": "eq", "value": False},
+                    {"q": "breastfeeding", "op": "eq", "value": False},
+                ]
+            },
+        ),
+        (
+            "Females of child-bearing potential must not be pregnant or nursing",
+            "inclusion",
+            {
+                "all": [
+                    {"q": "pregnant", "op": "eq", "value": False},
+                    {"q": "breastfeeding", "op": "eq", "value": False},
+                ]
+            },
+        ),
+        ("Positive for HIV", "exclusion", {"q": "hiv", "op": "eq", "value": True}),
+        ("Negative HIV test", "inclusion", {"q": "hiv", "op": "eq", "value": False}),
+    ],
+)
+def test_negation_over_a_list_and_status_phrasings(text: str, kind: str, rule: dict) -> None:
+    assert rule_of(text, kind) == rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pregnancy within the last 6 months",
+        "Delivery or pregnancy in the past year",
+        "Women who became pregnant during a previous study",
+    ],
+)
+def test_past_pregnancies_give_nothing(text: str) -> None:
+    assert rule_of(text, "exclusion") is None

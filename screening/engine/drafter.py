@@ -807,7 +807,7 @@ _NEGATION_BEFORE = re.compile(
     r"\bmay\s+not\b|\bmust\s+not\b|\bshould\s+not\b|\bisn't\b|\baren't\b)[^;,.()]{0,40}$"
 )
 _PLAN = re.compile(
-    r"\b(?:become|becoming|get|getting|gets|plan\w*|intend\w*|wish\w*|desir\w*|try\w*|"
+    r"\b(?:become|becoming|became|get|getting|gets|got|plan\w*|intend\w*|wish\w*|desir\w*|try\w*|"
     r"attempt\w*|avoid\w*|prevent\w*|contracept\w*|possibility|possible|chance|"
     r"capable\s+of|likely|anticipat\w*|expect\w*|seek\w*|want\w*|future|subsequent|"
     r"lead\s+to|leads\s+to|result\s+in|achieve|achieving|conceive|prior\s+to|before|"
@@ -815,7 +815,9 @@ _PLAN = re.compile(
     r"rule\s+out|exclude|excluding|outcome\s+of|loss\s+of)\b[^;.,]{0,18}$"
 )
 _PLAN_AFTER = re.compile(
-    r"^\s*(?:during\s+the\s+(?:study|trial|course)|within\s+(?:the\s+)?(?:next|\d)|"
+    r"^\s*(?:during\s+(?:the|a)\s+(?:study|trial|course|previous|prior)|"
+    r"within\s+(?:the\s+)?(?:next|last|past|previous|preceding|\d)|"
+    r"in\s+the\s+(?:last|past|previous|preceding)|"
     r"in\s+the\s+(?:next|following|future)|after\s+(?:the\s+)?(?:study|trial|treatment)|"
     r"while\s+(?:on|in|participating)|prevention|outcomes?|loss|losses|history|"
     r"complications?|induced|related|associated|-related|-associated|-induced|termination|"
@@ -893,8 +895,8 @@ def _yes_no(s: str, pattern: re.Pattern[str], kind: Kind, key: str) -> tuple[lis
         ):
             continue
         if re.search(
-            r"\b(?:partner|spouse|wife|husband|mother|infant|child|baby|babies|neonat\w*|newborn)s?"
-            r"\b[^;.]{0,80}$",
+            r"\b(?:partner|spouse|wife|husband|mother|infant|child(?![\s-]*bearing)|baby|babies|"
+            r"neonat\w*|newborn)s?\b[^;.]{0,80}$",
             s[max(0, start - 120) : start],
         ):
             continue
@@ -965,7 +967,8 @@ _INFECTION_STATUS_AFTER = re.compile(
 )
 _INFECTION_NOT_OWN = re.compile(
     r"(?:risk|exposure|partners?|spouses?|donors?|donated|vaccin\w*|prevent\w*|treat\w*|test\w*|"
-    r"screen\w*|mothers?|born\s+to|status|unknown|for|against|of\s+the|suspect\w*|"
+    r"screen\w*|mothers?|born\s+to|status|unknown|(?<!positive\s)(?<!seropositive\s)for|"
+    r"against|of\s+the|suspect\w*|"
     r"suspicious|suspicion|possible|probable|symptoms?|signs?|due\s+to|caused\s+by|"
     r"secondary\s+to|related\s+to|associated\s+with|attributable\s+to|other\s+than|"
     r"except(?:\s+for)?|excluding|apart\s+from|besides|but\s+not)"
@@ -998,6 +1001,13 @@ def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
             after = s[end : end + 40]
             after_list = _OTHER_INFECTIONS.sub("", after)
             clause_before = re.split(r"[;:]|\.\s|\bbut\b|\bexcept\b|\bunless\b", before)[-1]
+            if (
+                kind == "inclusion"
+                and re.search(r"\bnegative\s+$", clause_before)
+                and re.match(r"^\s*(?:antibody\s+)?(?:tests?|serolog\w*|screen\w*)\b", after_list)
+            ):
+                hits.append(_Found(key, "eq", False, (start, end)))  # "negative HIV test"
+                continue
             if (
                 _INFECTION_NOT_STATUS.match(after)
                 or _INFECTION_NOT_STATUS.match(after_list)
@@ -1147,6 +1157,11 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
     used_all = [f for _start, _rule, used in parts for f in used]
     if len(rules) == 1:
         rule: Rule = rules[0]
+    elif kind == "inclusion" and all(
+        f.value is False and f.key in BOOLEAN_KEYS for _s, _r, used in parts for f in used
+    ):
+        # "Not pregnant or breastfeeding": the negation covers both; each must hold.
+        rule = {"all": rules}
     elif kind == "exclusion" or _joined_by_or(s, [used[0] for _s, _r, used in parts]):
         # Read literally: "bilirubin < 2 mg/dL or SGOT < 3 x ULN" is met by either. Of the
         # two readings it is the one that never turns away a patient the text admits.
