@@ -506,3 +506,56 @@ def test_negation_over_a_list_and_status_phrasings(text: str, kind: str, rule: d
 )
 def test_past_pregnancies_give_nothing(text: str) -> None:
     assert rule_of(text, "exclusion") is None
+
+
+@pytest.mark.parametrize(
+    "text, kind, rule",
+    [
+        (
+            "Blood pressure > 140/90 mmHg",
+            "exclusion",
+            {
+                "any": [
+                    {"q": "systolic_bp_mmhg", "op": "gt", "value": 140},
+                    {"q": "diastolic_bp_mmhg", "op": "gt", "value": 90},
+                ]
+            },
+        ),
+        (
+            "Blood pressure < 140/90 mm Hg",
+            "inclusion",
+            {
+                "all": [
+                    {"q": "systolic_bp_mmhg", "op": "lt", "value": 140},
+                    {"q": "diastolic_bp_mmhg", "op": "lt", "value": 90},
+                ]
+            },
+        ),
+        (
+            "Systolic BP ≥ 140 mmHg and BMI > 30",
+            "exclusion",
+            {
+                "all": [
+                    {"q": "systolic_bp_mmhg", "op": "ge", "value": 140},
+                    {"q": "bmi", "op": "gt", "value": 30},
+                ]
+            },
+        ),
+        (
+            "Pregnant and breastfeeding women",
+            "exclusion",
+            {
+                "any": [
+                    {"q": "pregnant", "op": "eq", "value": True},
+                    {"q": "breastfeeding", "op": "eq", "value": True},
+                ]
+            },
+        ),
+    ],
+)
+def test_blood_pressure_readings_and_how_parts_combine(text: str, kind: str, rule: dict) -> None:
+    assert rule_of(text, kind) == rule
+
+
+def test_a_bound_followed_by_another_under_a_condition_is_declined() -> None:
+    assert rule_of("BMI ≥ 27 kg/m² with at least one comorbidity or ≥ 30 kg/m²") is None

@@ -540,6 +540,44 @@ def _blank_run(s: str, start: int) -> int:
 _ANY_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b")
 
 
+_BLOOD_PRESSURE = re.compile(
+    r"\b(?:(?:arterial\s+|resting\s+|sitting\s+|seated\s+)?blood\s+pressure|bp)\b"
+    r"(?:\s*\((?:bp|sbp/dbp)\))?[^\d;.<>≤≥=]{0,25}?"
+    rf"(?P<op>{_CMP_ANY})\s*(?P<systolic>\d{{2,3}})\s*/\s*(?P<diastolic>\d{{2,3}})"
+    r"\s*(?:mm\s*hg)?"
+)
+
+
+def _blood_pressures(s: str) -> tuple[list[_Found], bool]:
+    """ "Blood pressure > 140/90 mmHg": a bound on each number of the reading.
+
+    Above a reading ("> 140/90") is either number above; below it ("< 140/90") is both
+    below. Under a condition, or with a second reading, nothing is drafted.
+    """
+    found: list[_Found] = []
+    matches = list(_BLOOD_PRESSURE.finditer(s))
+    if len(matches) != 1:
+        return found, bool(matches)
+    m = matches[0]
+    op = _op_of(m.group("op"))
+    systolic, diastolic = int(m.group("systolic")), int(m.group("diastolic"))
+    after = s[m.end() : m.end() + 80]
+    if (
+        op not in ("gt", "ge", "lt", "le")
+        or not _in_range("systolic_bp_mmhg", systolic)
+        or not _in_range("diastolic_bp_mmhg", diastolic)
+        or systolic <= diastolic
+        or _CONDITION.search(after)
+        or re.search(rf"(?:{_CMP_ANY})\s*\d", after)
+    ):
+        return found, True
+    join = "or" if op in ("gt", "ge") else "and"
+    span = (m.start(), m.end())
+    found.append(_Found("systolic_bp_mmhg", op, systolic, span, pair_join=join))
+    found.append(_Found("diastolic_bp_mmhg", op, diastolic, span, pair_join=join))
+    return found, False
+
+
 def _measurements(s: str) -> tuple[list[_Found], bool]:
     """Comparisons of bank measurements in `s`, and whether any was declined.
 
@@ -611,8 +649,10 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
         ):
             declined = True
             continue
-        if re.match(rf"^\s*,?\s*(?:or|and)\s*(?:{_CMP_ANY})\s*\d", after):
-            declined = True  # a third bound, or a bound under a condition that follows
+        if re.search(rf"(?:{_CMP_ANY})\s*\d", after):
+            # Another bound before the next concept: a third one, or one under a
+            # condition ("BMI ≥ 27 with a comorbidity or ≥ 30"): not a plain bound.
+            declined = True
             continue
         pair = len(values) == 2
         seen: set[str] = set()
@@ -1133,7 +1173,9 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
     pregnancy, _p = _yes_no(s, _PREGNANCY, kind, "pregnant")
     breastfeeding, _b = _yes_no(s, _BREASTFEEDING, kind, "breastfeeding")
     infections, _i = _infections(s, kind)
-    found = ages + measurements + pregnancy + breastfeeding + infections + _scores(s, kind)
+    pressures, _bp = _blood_pressures(s)
+    found = ages + measurements + pressures + pregnancy + breastfeeding + infections
+    found += _scores(s, kind)
     if not found:
         return None
     if _WHOLE_ITEM_DECLINE.search(s):
@@ -1152,6 +1194,7 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
             parts.append((min(f.span[0] for f in used), rule_part, used))
     if not parts:
         return None
+    parts = _merge_reading(parts)
     parts.sort(key=lambda part: part[0])
     rules = [rule_part for _start, rule_part, _used in parts]
     used_all = [f for _start, _rule, used in parts for f in used]
@@ -1162,6 +1205,14 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
     ):
         # "Not pregnant or breastfeeding": the negation covers both; each must hold.
         rule = {"all": rules}
+    elif (
+        kind == "exclusion"
+        and all(f.key in NUMERIC_RANGES for _s, _r, used in parts for f in used)
+        and _joined_by_and(s, [used[0] for _s, _r, used in parts])
+    ):
+        # "Systolic BP ≥ 140 mmHg and BMI > 30": read literally, both must hold to
+        # exclude; the reading that turns fewer patients away.
+        rule = {"all": rules}
     elif kind == "exclusion" or _joined_by_or(s, [used[0] for _s, _r, used in parts]):
         # Read literally: "bilirubin < 2 mg/dL or SGOT < 3 x ULN" is met by either. Of the
         # two readings it is the one that never turns away a patient the text admits.
@@ -1171,6 +1222,28 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
     facts = tuple(_fact(f) for f in used_all)
     spans = tuple(sorted({f.span for f in used_all}))
     return DraftedRule(rule=rule, spans=spans, facts=facts)
+
+
+def _merge_reading(
+    parts: list[tuple[int, Rule, list[_Found]]],
+) -> list[tuple[int, Rule, list[_Found]]]:
+    """The two numbers of one blood pressure reading as one part ("> 140/90": either)."""
+    reading = [
+        part
+        for part in parts
+        if len(part[2]) == 1
+        and part[2][0].key in ("systolic_bp_mmhg", "diastolic_bp_mmhg")
+        and part[2][0].pair_join
+    ]
+    if len(reading) != 2 or reading[0][2][0].span != reading[1][2][0].span:
+        return parts
+    join = "any" if reading[0][2][0].pair_join == "or" else "all"
+    merged = (
+        min(reading[0][0], reading[1][0]),
+        {join: [reading[0][1], reading[1][1]]},
+        reading[0][2] + reading[1][2],
+    )
+    return [part for part in parts if part not in reading] + [merged]
 
 
 def _key_part(group: list[_Found], kind: Kind) -> tuple[Rule, list[_Found]] | None:
@@ -1223,6 +1296,15 @@ def _key_part(group: list[_Found], kind: Kind) -> tuple[Rule, list[_Found]] | No
             {"q": high.key, "op": high.op, "value": high.value},
         ]
     }, [low, high]
+
+
+def _joined_by_and(s: str, kept: list[_Found]) -> bool:
+    """Whether every pair of neighbours is joined by a plain "and" (no "or", no list)."""
+    for left, right in zip(kept, kept[1:], strict=False):
+        between = s[left.span[1] : right.span[0]]
+        if not re.fullmatch(r"[\s,]*\band\b(?!/)[^,;]*", between) or re.search(r"\bor\b", between):
+            return False
+    return len(kept) > 1
 
 
 def _joined_by_or(s: str, kept: list[_Found]) -> bool:
