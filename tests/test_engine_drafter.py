@@ -559,3 +559,8 @@ def test_blood_pressure_readings_and_how_parts_combine(text: str, kind: str, rul
 
 def test_a_bound_followed_by_another_under_a_condition_is_declined() -> None:
     assert rule_of("BMI ≥ 27 kg/m² with at least one comorbidity or ≥ 30 kg/m²") is None
+
+
+def test_an_aside_that_holds_the_value_in_words_is_read() -> None:
+    text = "Hepatic impairment (aspartate aminotransferase more than three times normal)"
+    assert rule_of(text, "exclusion") == {"q": "ast_alt_x_uln", "op": "gt", "value": 3}

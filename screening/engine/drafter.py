@@ -124,7 +124,7 @@ def _normalise(text: str) -> str:
 
 # --- numbers, comparators, units -----------------------------------------------------
 
-_WORD_NUMBERS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten)(?![a-z])"
+_WORD_NUMBERS = r"(?<![a-z])(?:one|two|three|four|five|six|seven|eight|nine|ten)(?![a-z])"
 _WORD_VALUES = {
     word: float(index)
     for index, word in enumerate(
@@ -530,10 +530,17 @@ _OPEN_RANGE = re.compile(rf"\b(?:between|from)\s+{_NUM}\s*[^\s\d,;]{{0,12}}\s*$"
 _PLAIN_ASIDE = re.compile(r"\((?P<inside>[^()\d<>≤≥=]{3,120})\)")
 
 
+_ASIDE_VALUE = re.compile(rf"(?:{_GE})|(?:{_LE})|(?:{_GT})|(?:{_LT})|{_WORD_NUMBERS}")
+
+
 def _blank_aside(match: re.Match[str]) -> str:
     inside = match.group("inside")
-    if _CONDITION.search(inside) or re.search(r"\b(?:or|and/or|not|no|without)\b", inside):
-        return match.group(0)
+    if (
+        _CONDITION.search(inside)
+        or re.search(r"\b(?:or|and/or|not|no|without)\b", inside)
+        or _ASIDE_VALUE.search(inside)
+    ):
+        return match.group(0)  # a condition, or a value in words: not a plain aside
     if _CONCEPT_RE.fullmatch(inside.strip()):
         return match.group(0)  # "(AST)": the concept's own abbreviation
     return " " * len(match.group(0))
