@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint bench worker beat clean draft-eval
+.PHONY: install run test lint bench resilience worker beat clean draft-eval
 
 install: $(VENV)/.installed
 
@@ -49,6 +49,12 @@ beat: install
 
 bench: install
 	@$(PY) -m bench $(BENCH_ARGS)
+
+# Faults, measured: its own PostgreSQL, Redis, SMTP server, gunicorn and Celery worker on
+# ports 8100-8109 (RESILIENCE_PORT_BASE), broken on purpose; prints a table, exits 1 on
+# a lost or doubled email or application. Needs postgresql and redis-server installed.
+resilience: install
+	@$(PY) -m resilience $(RESILIENCE_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
