@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,22 @@ NO_SITE = "none"
 UNTOUCHED, FOLLOW_UP, VISIT = "first_contact", "follow_up", "visit"
 
 _date_input = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Sorting where a missing value (no contact yet, no due date, no site) comes last
+    in either direction, on SQLite and PostgreSQL alike (their defaults differ); ties
+    in submission order, so the pages are stable."""
+
+    def get_ordering_value(self, param: str) -> Any:
+        descending = param.startswith("-")
+        field = self.param_map[param[1:] if descending else param]
+        expression = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+        return expression
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "created_at", "pk") if value else qs
 
 
 class ApplicationFilter(django_filters.FilterSet):
@@ -77,7 +93,7 @@ class ApplicationFilter(django_filters.FilterSet):
         empty_label=_("Anything"),
     )
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
-    order = django_filters.OrderingFilter(
+    order = NullsLastOrderingFilter(
         label=_("Sort by"),
         empty_label=_("Triage order (new, likely eligible, highest score)"),
         fields=(

@@ -84,6 +84,7 @@ def _rows(queryset: QuerySet[Application]) -> QuerySet[Application]:
         "trial__contact_deadline_days",
         "site__facility",
         "site__city",
+        "site__country",
         "assigned_to__email",
         "assigned_to__first_name",
         "assigned_to__last_name",
