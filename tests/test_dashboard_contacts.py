@@ -255,7 +255,7 @@ def _queries(client, url):
 
 def test_home_and_queue_queries_stay_the_same_whatever_the_number_of_applicants(
     alice_client,
-    world,
+    world,  # noqa: F811
     carol,  # noqa: F811
 ):
     site = LocationFactory(trial=world.trial_a)

@@ -69,7 +69,8 @@ def applicant_neighbours(
     memberships: list[TrialMembership] | None = None,
 ) -> tuple[str | None, str | None]:
     """The references before and after ``application`` in the queue as last filtered
-    and sorted (the trial's queue in triage order when there is none). Two queries."""
+    and sorted (the trial's queue in triage order when there is none); when it is no
+    longer in that list, no previous and the list's first as next. Two queries."""
     memberships = queue_memberships(user=user) if memberships is None else memberships
     data = QueryDict(mutable=True)
     for key, values in params.items():
@@ -91,7 +92,9 @@ def applicant_neighbours(
     try:
         index = references.index(application.reference)
     except ValueError:
-        return None, None
+        # This applicant left the list (a logged contact took it out of "to contact"):
+        # "next" is the list's first, the next one still to do.
+        return None, references[0] if references else None
     previous = references[index - 1] if index > 0 else None
     following = references[index + 1] if index + 1 < len(references) else None
     return previous, following

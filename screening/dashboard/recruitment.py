@@ -2,10 +2,13 @@
 the screening log export, and the trial's recruitment settings (contact deadline and
 its own closing reasons)."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -32,7 +35,12 @@ def trial_sites(*, trial: Trial) -> list[tuple[int, str]]:
 def _picture(request: HttpRequest, trial: Trial) -> tuple[PeriodForm, Picture | None]:
     """The form and the picture it asks for (the last 12 weeks by default); no picture
     when the period is not valid."""
-    form = PeriodForm(request.GET, sites=trial_sites(trial=trial))
+    data = request.GET.copy()
+    # The default period, shown in the form: the last 12 weeks.
+    today = timezone.localdate()
+    data.setdefault("end", today.isoformat())
+    data.setdefault("start", (today - timedelta(weeks=12)).isoformat())
+    form = PeriodForm(data, sites=trial_sites(trial=trial))
     if not form.is_valid():
         return form, None
     data = form.cleaned_data

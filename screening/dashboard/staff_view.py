@@ -23,6 +23,7 @@ from screening.selectors import trial_criteria
 from .selectors import _answer_in_words
 
 NEAR_THRESHOLD = 0.10  # a tenth of the threshold, either side
+MISSING_NAMED = 3  # the unknown answers a criterion names before "and n more"
 _NUMERIC_OPS = {"lt", "le", "gt", "ge", "eq", "ne", "between"}
 
 
@@ -123,6 +124,11 @@ def criterion_rows(
                     if answers.get(comparison["q"]) is None
                 }
             )
+            if len(missing) > MISSING_NAMED:
+                missing = [
+                    *missing[:MISSING_NAMED],
+                    _("%(n)d more") % {"n": len(missing) - MISSING_NAMED},
+                ]
             words = (
                 _("unknown (%(what)s not given)") % {"what": ", ".join(missing)}
                 if missing
