@@ -51,6 +51,8 @@ class ContactForm(BootstrapForm):
     )
 
     def __init__(self, *args: Any, application: Application | None = None, **kwargs: Any):
+        # Its own ids: the status form on the same page has a note and a visit too.
+        kwargs.setdefault("auto_id", "contact_%s")
         super().__init__(*args, **kwargs)
         self.fields["outcome"].error_messages["required"] = _("Choose the outcome.")
         if application is not None and application.contact_method == "email":
