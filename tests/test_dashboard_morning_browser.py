@@ -2,6 +2,7 @@
 applicant (no answer, next attempt tomorrow), go to the next one (reached, visit
 scheduled), and see the funnel change. Every page is scanned by axe-core."""
 
+import re
 import time
 from datetime import timedelta
 
@@ -106,6 +107,13 @@ def test_a_coordinators_morning(live_server, page: Page):
     expect(page.locator("#timeline")).to_contain_text("No answer")
     screenshot(page, "morning-05-no-answer-logged")
     assert_accessible(page)
+
+    # Printed for the screening visit: a one-page summary.
+    pdf = page.pdf(format="A4")
+    page.emulate_media(media="print")
+    screenshot(page, "morning-04b-applicant-printed")
+    page.emulate_media(media="screen")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
 
     page.get_by_role("link", name="Next applicant").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Simon Second")
