@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0005_application_triage_order_index'),
-        ('trials', '0005_trial_contact_deadline_days'),
+        ('screening', '0006_application_trial_email_index'),
+        ('trials', '0006_trial_contact_deadline_days'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
