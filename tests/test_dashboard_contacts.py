@@ -350,7 +350,19 @@ def test_bob_cannot_change_trial_a_reasons(client, world):  # noqa: F811
 
 
 @pytest.mark.parametrize(
-    "term", ["aaaa", "AAA1", "a1111", "%", "_", "'; DROP TABLE x; --", "é" * 200, "  "]
+    "term",
+    [
+        "aaaa",
+        "AAA1",
+        "a1111",
+        "%",
+        "_",
+        "'; DROP TABLE x; --",
+        "é" * 200,
+        "  ",
+        "a\x00b",
+        "x" * 500,
+    ],
 )
 def test_any_search_keeps_the_queue_and_its_export_working(alice_client, world, term):  # noqa: F811
     alice_client.post(reverse("dashboard:queue_search"), {"q": term})
@@ -360,6 +372,15 @@ def test_any_search_keeps_the_queue_and_its_export_working(alice_client, world, 
     assert alice_client.get(reverse("dashboard:queue_export_xlsx")).status_code == 200
     if term.strip() and term.lower() in "aaaa1111":
         assert [a.reference for a in response.context["page"].object_list] == ["AAAA1111"]
+
+
+def test_a_stored_search_the_form_refuses_is_forgotten_not_a_broken_page(alice_client, world):  # noqa: F811
+    session = alice_client.session
+    session["dashboard_search"] = "a\x00" + "b" * 300
+    session.save()
+    assert alice_client.get(reverse("dashboard:queue")).status_code == 200
+    assert alice_client.get(reverse("dashboard:queue_export")).status_code == 200
+    assert "dashboard_search" not in alice_client.session
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,19 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _stored_search(request: HttpRequest) -> str:
+    """The search term kept in the session, if the search form still accepts it; a
+    term it refuses is forgotten, so that no stored search can break the queue."""
+    term = request.session.get(SEARCH_SESSION_KEY, "")
+    if not term:
+        return ""
+    form = SearchForm({"q": term})
+    if not form.is_valid():
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return ""
+    return form.cleaned_data["q"]
+
+
 def _queue_filter(
     request: HttpRequest, *, nct_id: str | None, memberships: list[TrialMembership]
 ) -> ApplicationFilter:
@@ -114,7 +127,7 @@ def _queue_filter(
         trial_get_for_user(user=request.user, nct_id=asked, request=request)
     data = request.GET.copy()
     data.pop("q", None)
-    data["q"] = request.session.get(SEARCH_SESSION_KEY, "")
+    data["q"] = _stored_search(request)
     if nct_id is not None:
         data["trial"] = nct_id
     return ApplicationFilter(
