@@ -242,6 +242,20 @@ def test_visits_in_the_coming_days_are_listed(world):  # noqa: F811
     assert [a.reference for a in today_work(user=world.alice).visits] == ["VISIT001"]
 
 
+def test_open_applicants_are_counted_by_site(alice_client, world):  # noqa: F811
+    north = LocationFactory(trial=world.trial_a, facility="North clinic", city="Laval")
+    ApplicationFactory.create_batch(2, trial=world.trial_a, site=north)
+    ApplicationFactory(trial=world.trial_a, site=north, status="enrolled")  # closed
+    (trial,) = today_work(user=world.alice).trials
+    assert trial.sites == [(north.pk, "North clinic, Laval", 2), (None, "", 1)]
+    html = alice_client.get(reverse("dashboard:home")).content.decode()
+    assert f"site={north.pk}" in html and "site=none" in html
+    filtered = alice_client.get(reverse("dashboard:queue"), {"site": north.pk, "status": "open"})
+    assert len(filtered.context["page"].object_list) == 2
+    assert alice_client.get(reverse("dashboard:queue"), {"site": "none"}).status_code == 200
+    assert alice_client.get(reverse("dashboard:queue"), {"site": "999999"}).status_code == 400
+
+
 def test_today_lists_only_the_users_trials(world):  # noqa: F811
     work = today_work(user=world.bob)
     assert [a.reference for a in work.waiting] == ["BBBB2222"]

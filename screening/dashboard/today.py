@@ -38,6 +38,8 @@ class TrialToday:
     follow_ups: int = 0
     visits: int = 0
     not_opened: int = 0
+    # (site id or None, "facility, city", open applicants), most applicants first
+    sites: list[tuple[int | None, str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -122,7 +124,7 @@ def waited(application: Application, *, today: date) -> int:
 
 
 def today_work(*, user: Any, now: datetime | None = None) -> TodayWork:
-    """Today's work for ``user`` (see the module docstring). Six queries."""
+    """Today's work for ``user`` (see the module docstring). Seven queries."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     memberships = queue_memberships(user=user)
@@ -151,6 +153,18 @@ def today_work(*, user: Any, now: datetime | None = None) -> TodayWork:
             continue
         for name in ("waiting", "overdue", "follow_ups", "visits", "not_opened"):
             setattr(summary, name, row[name])
+
+    per_site = (
+        applications.exclude(status__in=CLOSED_STATUSES)
+        .values("trial_id", "site_id", "site__facility", "site__city")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "site__facility")
+    )
+    for row in per_site:
+        summary = trials.get(row["trial_id"])
+        if summary is not None:
+            label = ", ".join(p for p in (row["site__facility"], row["site__city"]) if p)
+            summary.sites.append((row["site_id"], label, row["n"]))
 
     work = TodayWork(today=today, trials=list(trials.values()))
     work.waiting = list(
