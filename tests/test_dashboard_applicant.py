@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from screening.models import ConsentText, StatusChange
+from screening.models import ConsentText, ContactAttempt, StatusChange
 from screening.selectors_consent import STANDARD_CONSENT, consent_current
 from tests.dashboard_personas import world  # noqa: F401
 from tests.factories import NoteFactory
@@ -179,6 +179,9 @@ def test_applicant_page_queries_do_not_grow_with_notes_or_history(
     for _ in range(n):
         StatusChange.objects.create(
             application=world.app_a, from_status="new", to_status="in_review", by=world.alice
+        )
+        ContactAttempt.objects.create(
+            application=world.app_a, by=world.alice, channel="phone", outcome="no_answer"
         )
     with django_assert_max_num_queries(22):
         assert page_of(alice_client, world.app_a).status_code == 200

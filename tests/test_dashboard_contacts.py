@@ -152,6 +152,19 @@ def test_a_contact_is_audited_without_its_note_and_shown_in_the_timeline(
     assert 'href="tel:+15145550100"' in html  # click to call
 
 
+def test_the_investigator_reads_the_page_without_the_contact_log_form(client, world):  # noqa: F811
+    client.force_login(world.ivy)
+    html = client.get(reverse("dashboard:applicant", args=[world.app_a.reference])).content.decode()
+    assert "Log a contact" not in html and "Mark as verified" not in html
+    assert "History: contacts, status changes and notes" in html
+    response = client.post(
+        reverse("dashboard:applicant_verify", args=[world.app_a.reference]),
+        {"kind": "inclusion", "number": "2", "value_found": "17"},
+    )
+    assert response.status_code == 403
+    assert not PointVerification.objects.exists()
+
+
 def test_a_closed_application_logs_the_contact_but_keeps_its_status(world):  # noqa: F811
     Application.objects.filter(pk=world.app_a.pk).update(status="enrolled")
     world.app_a.refresh_from_db()
