@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from screening.dashboard.exports import is_phone_number
-from screening.dashboard.views import csv_safe
+from screening.dashboard.exports import csv_safe, is_phone_number
 from screening.models import Application
 from tests.dashboard_personas import world  # noqa: F401
 from tests.factories import ApplicationFactory, MembershipFactory, TrialFactory

@@ -37,7 +37,7 @@ from screening.services.workflow import (
 )
 
 from .contact_forms import BulkAssignForm, ContactForm
-from .exports import applicant_columns, applicant_rows, csv_bytes, csv_safe, xlsx_bytes
+from .exports import applicant_columns, applicant_rows, csv_bytes, xlsx_bytes
 from .filters import ApplicationFilter
 from .forms import (
     AssignForm,
@@ -214,9 +214,6 @@ def queue_search(request: HttpRequest) -> HttpResponse:
     else:
         request.session.pop(SEARCH_SESSION_KEY, None)
     return redirect(_safe_next(request, reverse("dashboard:queue")))
-
-
-__all__ = ["csv_safe"]  # kept importable here for the tests and callers of old
 
 
 @require_GET
