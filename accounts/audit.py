@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     APPLICATION_CONTACT = "application.contact", "Logged a contact"
     APPLICATION_VERIFY = "application.verify", "Verified a point to check"
     QUEUE_EXPORT = "queue.export", "Exported applicants (CSV)"
+    TODAY_VIEW = "dashboard.today", "Viewed today's work (names listed)"
     TRIAL_SETTINGS = "trial.settings", "Changed trial settings"
     SCREENING_LOG_EXPORT = "trial.screening_log", "Exported the screening log"
     CRITERION_CREATE = "criterion.create", "Added a criterion"

@@ -269,6 +269,14 @@ def test_open_applicants_are_counted_by_site(alice_client, world):  # noqa: F811
     assert alice_client.get(reverse("dashboard:queue"), {"site": "999999"}).status_code == 400
 
 
+def test_todays_work_is_audited_once_with_the_references_it_shows(alice_client, world):  # noqa: F811
+    alice_client.get(reverse("dashboard:home"))
+    event = AuditEvent.objects.get(action="dashboard.today")
+    assert event.actor == world.alice
+    assert event.detail["references"] == ["AAAA1111"]
+    assert world.app_a.full_name not in str(event.detail)
+
+
 def test_today_lists_only_the_users_trials(world):  # noqa: F811
     work = today_work(user=world.bob)
     assert [a.reference for a in work.waiting] == ["BBBB2222"]

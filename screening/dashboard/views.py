@@ -91,6 +91,15 @@ def home(request: HttpRequest) -> HttpResponse:
         # "New since your last visit": the applicants this user has not opened yet, so
         # that a reload does not clear it (ApplicationOpened).
         summary.new_since_visit = not_opened.get(summary.membership.trial_id, 0)
+    listed = sorted({a.reference for a in (*work.waiting, *work.follow_ups, *work.visits)})
+    if listed:
+        # Today's work shows names and phone numbers: one record of who saw which.
+        audit_record(
+            request_or_actor=request,
+            action=AuditAction.TODAY_VIEW,
+            target=("dashboard", "today"),
+            detail={"references": listed, "count": len(listed)},
+        )
     user.last_dashboard_visit = timezone.now()
     user.save(update_fields=["last_dashboard_visit"])
     return render(
