@@ -350,12 +350,19 @@ class ApplyForm(ErrorSummaryMixin, forms.Form):
             # The trial's recruiting sites (screening.sites); with one or none, no question.
             self.fields["site"] = forms.TypedChoiceField(
                 label=_("Which study site would suit you best?"),
-                help_text=_("The team of this site will contact you. You can change it later."),
+                help_text=_("The team of this site will contact you."),
                 choices=[("", _("No preference")), *((s.pk, str(s)) for s in sites)],
                 coerce=int,
                 empty_value=None,
                 required=False,
             )
+            # For "nearest first": the browser sorts the list by distance from the
+            # patient's position, which never leaves the browser (static/js/sites.js).
+            self.site_coordinates = {
+                str(s.pk): [s.latitude, s.longitude]
+                for s in sites
+                if s.latitude is not None and s.longitude is not None
+            }
         elif len(sites) == 1:
             self.fields["site"] = forms.TypedChoiceField(
                 choices=[(sites[0].pk, str(sites[0]))],
