@@ -10,9 +10,9 @@ from typing import Any
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import QuerySet
 
-from screening.services.drafts import trial_criteria_draft
 from trials.importers.ctgov import RecordError, StudyData, studies_in_document, study_from_record
 from trials.models import SEARCH_VECTOR, Location, Official, Trial
+from trials.signals import trial_written
 from trials.similar import similar_refresh
 
 
@@ -24,12 +24,12 @@ class Outcome(enum.StrEnum):
 
 def trial_upsert(*, data: StudyData) -> tuple[Trial, bool]:
     """Create or update the trial `data.nct_id`, replacing its sites and officials, and
-    drafting its criteria (`screening.services.drafts`) when its published text is new
-    or changed.
+    send `trials.signals.trial_written` (on which screening drafts the criteria when their
+    published text is new or changed).
 
-    All in one transaction: a failure leaves the previous version untouched. A record
-    identical to the stored one writes nothing. Returns the trial and whether it was
-    created.
+    All in one transaction, receivers included: a failure leaves the previous version
+    untouched. A record identical to the stored one writes nothing and sends nothing.
+    Returns the trial and whether it was created.
     """
     trial, outcome = _trial_write(data)
     if outcome is not Outcome.UNCHANGED:
@@ -101,12 +101,12 @@ def _trial_write(data: StudyData) -> tuple[Trial, Outcome]:
         if trial is None:
             trial = Trial.objects.create(nct_id=data.nct_id, **fields)
             outcome = Outcome.CREATED
-            criteria_read = False
+            criteria_changed = True
         elif all(getattr(trial, name) == value for name, value in fields.items()):
             # Sites and officials derive from `raw`, which is among the fields compared.
             return trial, Outcome.UNCHANGED
         else:
-            criteria_read = trial.eligibility_criteria == fields["eligibility_criteria"]
+            criteria_changed = trial.eligibility_criteria != fields["eligibility_criteria"]
             for name, value in fields.items():
                 setattr(trial, name, value)
             trial.save()
@@ -116,10 +116,13 @@ def _trial_write(data: StudyData) -> tuple[Trial, Outcome]:
         trial_search_vectors_refresh(trials=Trial.objects.filter(pk=trial.pk))
         Location.objects.bulk_create(trial_sites_from_study(trial=trial, data=data))
         Official.objects.bulk_create(trial_officials_from_study(trial=trial, data=data))
-        # Every imported trial is screened on its own published criteria: drafted here,
-        # in the same transaction, when they are new or changed (or were never drafted).
-        if not criteria_read or not trial.criteria.exists():
-            trial_criteria_draft(trial=trial)
+        # What other apps derive from a trial is written in this transaction too.
+        trial_written.send(
+            sender=Trial,
+            trial=trial,
+            created=outcome is Outcome.CREATED,
+            criteria_changed=criteria_changed,
+        )
     return trial, outcome
 
 

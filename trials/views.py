@@ -2,11 +2,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from screening.selectors import trial_applied_count
 from trials.caching import public_page_cache
 from trials.criteria_text import parse_criteria
 from trials.filters import TrialFilter
 from trials.models import Trial
+from trials.page_context import trial_page_context
 from trials.pagination import CappedPaginator
 from trials.selectors import trial_get_for_page, trial_search, trial_similar
 
@@ -42,7 +42,8 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     trial = trial_get_for_page(nct_id=nct_id)
     context = {
         "trial": trial,
-        "applied_count": trial_applied_count(trial=trial),
+        # "N patients applied" and whatever else other apps add (`trials.page_context`).
+        **trial_page_context(trial=trial),
         "criteria": parse_criteria(trial.eligibility_criteria),
         "similar": trial_similar(trial=trial),
     }
