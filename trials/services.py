@@ -84,7 +84,7 @@ def trial_fields_from_study(data: StudyData) -> dict[str, Any]:
             )
             if part
         ),
-        "condition_terms": condition_terms(data.conditions + data.keywords),
+        "condition_terms": condition_terms(data.conditions + data.keywords + data.condition_meshes),
     }
 
 

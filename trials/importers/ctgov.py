@@ -90,6 +90,9 @@ class StudyData:
     study_type: str = ""
     conditions: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    # MeSH terms the registry derived from the conditions
+    # (derivedSection.conditionBrowseModule.meshes[].term): "Scleroderma, Systemic".
+    condition_meshes: list[str] = field(default_factory=list)
     brief_summary: str = ""
     detailed_description: str = ""
     eligibility_criteria: str = ""
@@ -355,6 +358,11 @@ def study_from_record(record: Mapping[str, Any] | str | bytes) -> StudyData:
         study_type=reader.text(p + "designModule.studyType"),
         conditions=reader.strings(p + "conditionsModule.conditions"),
         keywords=reader.strings(p + "conditionsModule.keywords"),
+        condition_meshes=[
+            mesh.text("term")
+            for mesh in reader.objects("derivedSection.conditionBrowseModule.meshes")
+            if mesh.text("term")
+        ],
         brief_summary=reader.text(p + "descriptionModule.briefSummary"),
         detailed_description=reader.text(p + "descriptionModule.detailedDescription"),
         eligibility_criteria=reader.text(p + "eligibilityModule.eligibilityCriteria"),

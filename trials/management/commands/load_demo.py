@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import demo_team_create
 from screening.services.criteria import criteria_load_reference
-from screening.services.demo import demo_applications_create
+from screening.services.demo import demo_applications_create, demo_catalogue_load
 from trials.services import trial_import_paths
 
 
@@ -14,6 +14,7 @@ class Command(BaseCommand):
         # One short step per kind of demo data, in order; each must be idempotent.
         steps = [
             ("trials from data/ctgov/", self.load_trials),
+            ("demo catalogue from data/ctgov-catalogue/", self.load_catalogue),
             ("encoded criteria", self.load_criteria),
             ("demo study team and applicants", self.load_people),
         ]
@@ -26,6 +27,12 @@ class Command(BaseCommand):
             self.stderr.write(f"failed: {failure}")
         if report.failed:
             raise CommandError(f"{report.failed} demo trial(s) failed to import.")
+        return report.summary()
+
+    def load_catalogue(self) -> str:
+        report = demo_catalogue_load()
+        for failure in report.failures:
+            self.stderr.write(f"failed: {failure}")
         return report.summary()
 
     def load_criteria(self) -> str:
