@@ -21,6 +21,7 @@ trial is never "likely eligible" on its basics alone.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping
@@ -51,7 +52,7 @@ from screening.explain import evaluation_snapshot, number_text
 from screening.models import Criterion
 from screening.questions import QUESTIONS, STEP_ORDER, Question, answers_validate
 from screening.reference import ENCODED
-from trials.models import Sex, Trial
+from trials.models import OPEN_STATUSES, Sex, Trial
 
 _BANK_ORDER = {key: index for index, key in enumerate(QUESTIONS)}
 
@@ -206,8 +207,14 @@ class TrialScreening:
     score: float
 
 
-def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
-    """One patient's answers against every trial open for screening, best first.
+def trials_screen_all(
+    *, answers: Mapping[str, Any], condition: str | None = None
+) -> list[TrialScreening]:
+    """One patient's answers against every trial taking applicants, best first.
+
+    Taking applicants: open for screening, and recruiting (or not yet, or by invitation)
+    in the registry. `condition`, when given, keeps the trials one of whose condition
+    terms (conditions, keywords, MeSH terms) contains it.
 
     A cheap database pre-filter on the listing's structured fields drops the trials whose
     basic rules the answers already fail (sex, and age in whole years: a minimum of 17.5
@@ -229,12 +236,17 @@ def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
     # Encoded criteria may replace the listing's sex and age rules: those trials are
     # always evaluated.
     encoded = Exists(Criterion.objects.filter(trial=OuterRef("pk"))) | Q(nct_id__in=ENCODED)
-    trials = Trial.objects.filter(Q(screening_open=True) & (listing | encoded))
+    taking = Q(screening_open=True, overall_status__in=OPEN_STATUSES)
+    if condition:
+        taking &= Q(condition_terms__contains=" ".join(condition.lower().split()))
+    trials = Trial.objects.filter(taking & (listing | encoded)).order_by()
 
-    # Every trial with stored criteria passes the filter above, so these are exactly the
-    # criteria of the trials screened, without repeating the filter.
+    # Every trial with stored criteria passes the listing filter above, so these are
+    # exactly the criteria of the trials screened, without repeating that filter.
     contents, content_of = _criteria_contents(
-        criteria=Criterion.objects.filter(trial__screening_open=True)
+        criteria=Criterion.objects.filter(
+            trial__in=Trial.objects.filter(taking).order_by().values("pk")
+        )
     )
     # Only the listing fields the basic rules read are set on this stand-in.
     listing_trial = Trial()
@@ -314,7 +326,8 @@ def _criteria_contents(
     rules are parsed once. Texts are left out: they do not change a verdict.
     """
     rows: dict[int, list[tuple[str, str, str | None]]] = {}
-    for trial_id, kind, number, rule in criteria.values_list(
+    # No ordering: the items are sorted here, per trial.
+    for trial_id, kind, number, rule in criteria.order_by().values_list(
         "trial_id", "kind", "number", Cast("rule", TextField())
     ):
         rows.setdefault(trial_id, []).append((kind, number, rule))
@@ -326,16 +339,41 @@ def _criteria_contents(
         found = index.get(content)
         if found is None:
             found = index[content] = len(contents)
-            contents.append(
-                [
-                    CriterionSpec(
-                        kind=kind, number=number, text="", rule=json.loads(rule) if rule else None
-                    )
-                    for kind, number, rule in content
-                ]
-            )
+            contents.append(_content_parsed(content))
         content_of[trial_id] = found
     return contents, content_of
+
+
+# Parsed criteria contents by content hash, kept across requests: a content never
+# changes (an edited criterion is another content, so another hash). Bounded: cleared
+# whole when full, which costs one parse per content on the next screening.
+_PARSED: dict[str, list[CriterionSpec]] = {}
+_PARSED_MAX = 20_000
+
+
+def _content_parsed(content: tuple[tuple[str, str, str | None], ...]) -> list[CriterionSpec]:
+    digest = hashlib.sha256(json.dumps(content).encode()).hexdigest()
+    parsed = _PARSED.get(digest)
+    if parsed is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        parsed = _PARSED[digest] = [
+            CriterionSpec(
+                kind=kind, number=number, text="", rule=json.loads(rule) if rule else None
+            )
+            for kind, number, rule in content
+        ]
+    return parsed
+
+
+def criteria_contents_of(
+    *, trial_ids: list[int]
+) -> tuple[list[list[CriterionSpec]], dict[int, int]]:
+    """The distinct criteria contents of these trials (parsed once, cached by content
+    hash), and which one each trial with stored criteria has. One query."""
+    if not trial_ids:
+        return [], {}
+    return _criteria_contents(criteria=Criterion.objects.filter(trial_id__in=trial_ids))
 
 
 _VERDICT_RANK = {LIKELY_ELIGIBLE: 0, NEEDS_REVIEW: 1, NOT_ELIGIBLE: 2}

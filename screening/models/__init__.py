@@ -1,6 +1,7 @@
 from .applications import Application, Draft, Note, StatusChange, Verdict
 from .consent import ConsentText
 from .criteria import Criterion
+from .matching import SavedSearch
 from .notifications import EmailOptOut, Notification
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "EmailOptOut",
     "Note",
     "Notification",
+    "SavedSearch",
     "StatusChange",
     "Verdict",
 ]

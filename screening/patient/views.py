@@ -135,7 +135,7 @@ def step(request: HttpRequest, nct_id: str, step: str) -> HttpResponse:
     if current is None or not current.is_applicable(draft):
         return redirect(_next_url(trial, flow, draft))
 
-    questions = current.asked(draft.answers)
+    questions = current.asked(draft.answers, draft.carried)
     if request.method == "POST":
         action = request.POST.get("action", "next")
         form = QuestionsForm(
