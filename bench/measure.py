@@ -22,7 +22,14 @@ from django.test.utils import CaptureQueriesContext
 
 from bench import load
 from bench.engine import ANSWERS, engine_timings
-from bench.pages import Page, coordinator_pages, hello_page, patient_pages, public_pages
+from bench.pages import (
+    Page,
+    coordinator_pages,
+    hello_page,
+    matching_pages,
+    patient_pages,
+    public_pages,
+)
 
 P95_LIMIT_MS = 250.0
 SCREEN_ALL_LIMIT_MS = 200.0
@@ -30,7 +37,7 @@ RATIO_TARGETS = {"public": 0.30, "coordinator": 0.25}
 
 
 def all_pages() -> list[Page]:
-    return public_pages() + coordinator_pages() + patient_pages()
+    return public_pages() + coordinator_pages() + patient_pages() + matching_pages()
 
 
 def queries_per_request(page: Page) -> int:
@@ -80,7 +87,14 @@ def in_process() -> dict[str, Any]:
         f"one patient vs all {trials} trials (trials_screen_all, {found} after the "
         f"pre-filter): {screen_ms:.0f} ms  {verdict}"
     )
+    from bench import matching
+
+    find = matching.timings()
+    simulation = matching.simulate(patients=30)
+    lines += matching.lines(find, simulation)
     return {
+        "matching": find,
+        "matching_simulation": simulation,
         "engine_us": engine,
         "screen_all_ms": screen_ms,
         "screen_all_trials": trials,

@@ -263,3 +263,11 @@ def test_the_private_link_changes_the_saved_answers(client, catalogue):
     other.post(reverse("matching:saved", args=[saved.token]), {"action": "update"})
     saved.refresh_from_db()
     assert saved.answers["age"] == 61
+
+
+def test_the_alert_job_is_on_the_beat_schedule_and_runs_as_a_task(settings, catalogue):
+    from screening import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["saved-searches-alert"]
+    assert entry["task"] == tasks.saved_searches_alert.name
+    assert tasks.saved_searches_alert.delay().get() == 0

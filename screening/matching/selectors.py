@@ -102,8 +102,11 @@ def places_search(query: str, *, limit: int = 10) -> list[Place]:
     text = query.strip().lower()
     if len(text) < 2:
         return []
+    words = text.replace(",", " ").split()
     found = [p for p in places_all() if p.name.lower().startswith(text)]
     found += [p for p in places_all() if text in p.name.lower() and p not in found]
+    # "Montreal, Canada" finds "Montreal, Quebec, Canada": every word, in any place.
+    found += [p for p in places_all() if p not in found and all(w in p.name.lower() for w in words)]
     return found[:limit]
 
 
