@@ -8,15 +8,13 @@ from hypothesis import strategies as st
 
 from screening.eligibility import EXCLUSION, INCLUSION, CriterionSpec
 from screening.matching.engine import (
-    EARTH_RADIUS_KM,
     QuestionDomain,
     Shape,
     answer_samples,
-    bounding_box,
     choose_questions,
-    distance_km,
     rank_key,
 )
+from trials.geo import EARTH_RADIUS_KM, bounding_box, distance_km
 
 DOMAINS = {
     "age": QuestionDomain("age", "integer", 0, 120, order=0),

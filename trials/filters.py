@@ -79,6 +79,21 @@ class TrialFilter(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 120}),
     )
 
+    # Near a city of the catalogue (its id or name), or "here": the browser's location
+    # kept on the session. Applied by the view, which also sorts by distance.
+    near = django_filters.CharFilter(
+        label=_("Near"),
+        method="filter_nothing",
+        max_length=200,
+        help_text=_("A city with a study site, for example: Montreal"),
+    )
+    within = django_filters.ChoiceFilter(
+        label=_("Within"),
+        empty_label=_("Any distance"),
+        choices=[(str(km), _("%(km)s km") % {"km": km}) for km in (25, 50, 100, 250, 500, 1000)],
+        method="filter_nothing",
+    )
+
     class Meta:
         model = Trial
         fields: list[str] = []
@@ -94,6 +109,9 @@ class TrialFilter(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if name in self.filters:
                 queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def filter_nothing(self, queryset: QuerySet[Trial], name: str, value: Any) -> QuerySet[Trial]:
         return queryset
 
     def filter_status(self, queryset: QuerySet[Trial], name: str, value: str) -> QuerySet[Trial]:

@@ -44,34 +44,6 @@ from screening.eligibility import (
     verdict_of,
 )
 
-# Mean Earth radius (IUGG, Moritz 2000), in km: the haversine's sphere.
-EARTH_RADIUS_KM = 6371.0088
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance between two points in degrees, in km (haversine formula)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
-    """(min lat, max lat, min lon, max lon) of a box holding every point within `km`.
-
-    A cheap index-friendly pre-filter; the haversine decides. Near a pole or across the
-    antimeridian, the longitude range opens to the whole circle.
-    """
-    dlat = math.degrees(km / EARTH_RADIUS_KM)
-    low, high = lat - dlat, lat + dlat
-    if low <= -90 or high >= 90:
-        return max(low, -90.0), min(high, 90.0), -180.0, 180.0
-    dlon = math.degrees(km / (EARTH_RADIUS_KM * math.cos(math.radians(lat))))
-    if lon - dlon < -180 or lon + dlon > 180:
-        return low, high, -180.0, 180.0
-    return low, high, lon - dlon, lon + dlon
-
 
 @dataclass(frozen=True)
 class QuestionDomain:
@@ -345,9 +317,7 @@ __all__ = [
     "Shape",
     "Standing",
     "answer_samples",
-    "bounding_box",
     "choose_questions",
-    "distance_km",
     "rank_key",
     "standing",
 ]

@@ -13,16 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Q
-from django.utils.text import slugify
+from django.db.models import Q
 
 from screening.eligibility import answers_with_derived, criterion_evaluate
 from screening.matching.engine import (
     QuestionDomain,
     Shape,
     Standing,
-    bounding_box,
-    distance_km,
     known_likelihood,
     rank_key,
     standing,
@@ -30,84 +27,24 @@ from screening.matching.engine import (
 from screening.questions import QUESTIONS
 from screening.reference import ENCODED
 from screening.selectors import _code_encoding, criteria_contents_of, trial_criteria
-from trials.models import OPEN_STATUSES, Location, Trial
+from trials.geo import (
+    OPEN_SITE_STATUSES,
+    Place,
+    bounding_box,
+    distance_km,
+    place_get,
+    places_all,
+    places_search,
+    trials_taking_applicants,
+)
+from trials.models import Location, Trial
 
-# Site statuses under which a site can take a patient (ClinicalTrials.gov
-# LocationStatus); a site without a status counts when its trial is open.
-OPEN_SITE_STATUSES = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "")
+__all__ = ["Place", "place_get", "places_all", "places_search"]
 
 # The distances a patient may pick, in km; None: anywhere.
 DISTANCES = (25, 50, 100, 250, 500, 1000)
 
-PLACES_CACHE_SECONDS = 600
 TERMS_CACHE_SECONDS = 600
-
-
-def trials_taking_applicants() -> Q:
-    """Trials a patient can apply to now: open in the registry and open for screening."""
-    return Q(screening_open=True, overall_status__in=OPEN_STATUSES)
-
-
-@dataclass(frozen=True)
-class Place:
-    """A city of the catalogue's sites, at the mean of its sites' coordinates."""
-
-    id: str
-    name: str
-    latitude: float
-    longitude: float
-    sites: int = 0
-
-
-def places_all() -> list[Place]:
-    """Every city with a located site of an open trial, biggest first (cached 10 min).
-
-    The id is a slug of "city state country", stable across imports, safe in a URL.
-    """
-    found = cache.get("matching:places:v1")
-    if found is not None:
-        return [Place(*row) for row in found]
-    rows = (
-        Location.objects.filter(
-            trial__in=Trial.objects.filter(trials_taking_applicants()),
-            latitude__isnull=False,
-            longitude__isnull=False,
-        )
-        .exclude(city="")
-        .values("city", "state", "country")
-        .annotate(lat=Avg("latitude"), lon=Avg("longitude"), n=Count("id"))
-        .order_by("-n", "city")
-    )
-    places: dict[str, Place] = {}
-    for row in rows:
-        name = ", ".join(p for p in (row["city"], row["state"], row["country"]) if p)
-        pid = slugify(name)[:80]
-        if pid and pid not in places:
-            places[pid] = Place(pid, name, round(row["lat"], 4), round(row["lon"], 4), row["n"])
-    result = list(places.values())
-    cache.set(
-        "matching:places:v1",
-        [(p.id, p.name, p.latitude, p.longitude, p.sites) for p in result],
-        PLACES_CACHE_SECONDS,
-    )
-    return result
-
-
-def place_get(place_id: str) -> Place | None:
-    return next((p for p in places_all() if p.id == place_id), None)
-
-
-def places_search(query: str, *, limit: int = 10) -> list[Place]:
-    """Cities whose name starts with, then contains, `query` (case-insensitive)."""
-    text = query.strip().lower()
-    if len(text) < 2:
-        return []
-    words = text.replace(",", " ").split()
-    found = [p for p in places_all() if p.name.lower().startswith(text)]
-    found += [p for p in places_all() if text in p.name.lower() and p not in found]
-    # "Montreal, Canada" finds "Montreal, Quebec, Canada": every word, in any place.
-    found += [p for p in places_all() if p not in found and all(w in p.name.lower() for w in words)]
-    return found[:limit]
 
 
 def condition_terms_all() -> list[tuple[str, int]]:

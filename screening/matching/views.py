@@ -38,6 +38,7 @@ from screening.models import SavedSearch
 from screening.patient.forms import QuestionsForm
 from screening.patient.views import SESSION_DRAFTS
 from screening.questions import QUESTIONS
+from trials.geo import SESSION_NEAR
 from trials.models import OverallStatus, Trial
 
 MATCHES_SHOWN = 50
@@ -161,6 +162,8 @@ def find_location(request: HttpRequest) -> HttpResponse:
     state.latitude, state.longitude = round(latitude, 2), round(longitude, 2)
     state.place_id, state.place_name = "", _("your location")
     state_save(request, state)
+    # The trial list and pages measure from it too ("near: here").
+    request.session[SESSION_NEAR] = [state.latitude, state.longitude]
     return JsonResponse({"ok": True, "name": state.place_name})
 
 
