@@ -271,3 +271,34 @@ def test_the_alert_job_is_on_the_beat_schedule_and_runs_as_a_task(settings, cata
     entry = settings.CELERY_BEAT_SCHEDULE["saved-searches-alert"]
     assert entry["task"] == tasks.saved_searches_alert.name
     assert tasks.saved_searches_alert.delay().get() == 0
+
+
+def test_contact_details_are_offered_again_for_a_second_trial_to_check(client, catalogue):
+    # Two trials whose only question (age) the search answered: apply at once.
+    ssc_trial("NCT90000021")
+    ssc_trial("NCT90000022")
+    start(client)
+    for nct_id in ("NCT90000021", "NCT90000022"):
+        client.post(reverse("matching:open", args=[nct_id]))
+    contact = {
+        "full_name": "Agnes Tremblay",
+        "email": "agnes@example.org",
+        "phone": "",
+        "contact_method": "email",
+        "contact_time": "morning",
+        "consent_contact": "on",
+        "consent_share": "on",
+    }
+    first = client.get(reverse("screening:apply", args=["NCT90000021"]))
+    assert first.status_code == 200
+    assert "We filled in" not in first.content.decode()
+    contact["consent_version"] = re.search(
+        r'name="consent_version" value="([^"]+)"', first.content.decode()
+    ).group(1)
+    response = client.post(reverse("screening:apply", args=["NCT90000021"]), contact)
+    assert response["Location"] == reverse("screening:confirmation", args=["NCT90000021"])
+    again = client.get(reverse("screening:apply", args=["NCT90000022"]))
+    html = again.content.decode()
+    assert again.status_code == 200
+    assert "We filled in the contact details of your last application" in html
+    assert 'value="agnes@example.org"' in html and 'value="Agnes Tremblay"' in html

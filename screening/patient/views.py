@@ -42,6 +42,9 @@ from .selectors import trials_similar
 
 SESSION_DRAFTS = "screening_drafts"
 SESSION_SUBMITTED = "screening_submitted"
+# The contact details of this visit's last application, offered (to check) on the next.
+SESSION_CONTACT = "screening_contact"
+CONTACT_FIELDS = ("full_name", "email", "phone", "contact_method", "contact_time")
 
 
 def _rate(setting: str):  # type: ignore[no-untyped-def]
@@ -313,15 +316,21 @@ def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
             else:
                 _forget(request, trial.nct_id)
                 request.session[SESSION_SUBMITTED] = application.pk
+                # Offered again, to be checked, for this visit's next application.
+                request.session[SESSION_CONTACT] = {
+                    name: form.cleaned_data[name] for name in CONTACT_FIELDS
+                }
                 return redirect("screening:confirmation", trial.nct_id)
     else:
-        form = ApplyForm(consent_version=terms.version)
+        reused = request.session.get(SESSION_CONTACT) or {}
+        form = ApplyForm(consent_version=terms.version, initial=reused)
     return render(
         request,
         "screening/apply.html",
         {
             "trial": trial,
             "form": form,
+            "reused": bool(request.method == "GET" and request.session.get(SESSION_CONTACT)),
             "duplicate": duplicate,
             "verdict_words": words.VERDICT[evaluation["verdict"]],
             "consent_text": terms.text,
