@@ -21,16 +21,17 @@ def trial_list(request: HttpRequest) -> HttpResponse:
     valid = not filterset.is_bound or filterset.form.is_valid()
     query = filterset.form.cleaned_data.get("q", "") if filterset.is_bound else ""
     trials = trial_search(query=query, filters=filterset)
-    near = near_point(request, filterset.form.cleaned_data.get("near", "") if valid else "")
+    cleaned = filterset.form.cleaned_data if filterset.is_bound and valid else {}
+    near = near_point(request, cleaned.get("near", ""))
     if near is not None:
-        within = filterset.form.cleaned_data.get("within")
+        within = cleaned.get("within")
         trials = trials_near(
             trials,
             latitude=near.latitude,
             longitude=near.longitude,
             max_km=float(within) if within else None,
         )
-    elif valid and filterset.form.cleaned_data.get("near"):
+    elif cleaned.get("near"):
         filterset.form.add_error("near", _("We found no study site in that city."))
         valid = False
     page = Paginator(trials, PAGE_SIZE).get_page(request.GET.get("page"))
