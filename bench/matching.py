@@ -48,14 +48,13 @@ def _candidates_500() -> list[Any]:
     from screening.matching.selectors import search_run
 
     search = search_run(condition="")
-    shapes, left = [], 500
-    for shape in search.shapes:
-        if left <= 0:
-            break
-        members = shape.members[:left]
-        left -= len(members)
-        shapes.append(Shape(specs=shape.specs, members=members))
-    return shapes
+    pairs = [(shape, member) for shape in search.shapes for member in shape.members]
+    # Every k-th open trial: 500 that keep the catalogue's mix of criteria sets.
+    step = max(len(pairs) // 500, 1)
+    picked: dict[int, Shape] = {}
+    for shape, member in pairs[::step][:500]:
+        picked.setdefault(id(shape), Shape(specs=shape.specs)).members.append(member)
+    return list(picked.values())
 
 
 def timings() -> dict[str, Any]:

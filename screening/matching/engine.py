@@ -146,6 +146,22 @@ def _results(specs: Sequence[CriterionSpec], values: Mapping[str, Any]) -> list[
     return [criterion_evaluate(spec, values) for spec in specs]
 
 
+# The keys each rule reads, by rule identity: the same parsed rules serve every request
+# (`screening.selectors` caches them by content), so this is computed once per rule.
+_KEYS: dict[int, tuple[Rule, frozenset[str]]] = {}
+
+
+def _rule_keys(rule: Rule | None) -> frozenset[str]:
+    if rule is None:
+        return frozenset()
+    found = _KEYS.get(id(rule))
+    if found is None or found[0] is not rule:
+        if len(_KEYS) > 100_000:
+            _KEYS.clear()
+        found = _KEYS[id(rule)] = (rule, frozenset(rule_keys(rule)))
+    return found[1]
+
+
 def open_keys(
     specs: Sequence[CriterionSpec], results: Sequence[CriterionResult], answered: set[str]
 ) -> set[str]:
@@ -158,7 +174,7 @@ def open_keys(
     for spec, result in zip(specs, results, strict=True):
         if result.outcome != UNKNOWN or spec.rule is None:
             continue
-        for key in rule_keys(spec.rule):
+        for key in _rule_keys(spec.rule):
             needs = DERIVED[key][0] if key in DERIVED else (key,)
             if not any(need in answered for need in needs):
                 keys.add(key)
@@ -202,7 +218,7 @@ def choose_questions(
             continue
         live.append((shape, results, verdict, open_))
         for spec in shape.specs:
-            for key in open_ & rule_keys(spec.rule):
+            for key in open_ & _rule_keys(spec.rule):
                 thresholds.setdefault(key, []).extend(_thresholds(spec.rule, key))
 
     def usable(key: str) -> bool:
@@ -219,7 +235,7 @@ def choose_questions(
             if key not in samples:
                 continue
             # Only the criteria reading `key` can change.
-            touched = [i for i, spec in enumerate(shape.specs) if key in rule_keys(spec.rule)]
+            touched = [i for i, spec in enumerate(shape.specs) if key in _rule_keys(spec.rule)]
             expected = 0.0
             for value, weight in samples[key]:
                 if weight == 0:
