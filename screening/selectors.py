@@ -207,7 +207,8 @@ class TrialScreening:
 
 
 def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
-    """One patient's answers against every trial open for screening, best first.
+    """One patient's answers against every trial taking applicants, best first
+    (`Trial.objects.taking_applicants()`: an open registry status and screening open).
 
     A cheap database pre-filter on the listing's structured fields drops the trials whose
     basic rules the answers already fail (sex, and age in whole years: a minimum of 17.5
@@ -229,12 +230,12 @@ def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
     # Encoded criteria may replace the listing's sex and age rules: those trials are
     # always evaluated.
     encoded = Exists(Criterion.objects.filter(trial=OuterRef("pk"))) | Q(nct_id__in=ENCODED)
-    trials = Trial.objects.filter(Q(screening_open=True) & (listing | encoded))
+    trials = Trial.objects.taking_applicants().filter(listing | encoded)
 
     # Every trial with stored criteria passes the filter above, so these are exactly the
     # criteria of the trials screened, without repeating the filter.
     contents, content_of = _criteria_contents(
-        criteria=Criterion.objects.filter(trial__screening_open=True)
+        criteria=Criterion.objects.filter(trial__in=Trial.objects.taking_applicants().values("pk"))
     )
     # Only the listing fields the basic rules read are set on this stand-in.
     listing_trial = Trial()

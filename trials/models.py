@@ -28,12 +28,48 @@ class OverallStatus(models.TextChoices):
     WITHHELD = "WITHHELD", _("Withheld")
 
 
+# Which registry statuses take applicants: the one decision, made for every overallStatus
+# of the API v2 data model (ClinicalTrials.gov "Overall Recruitment Status" and, for
+# expanded access records, "Expanded Access Status"). Every status is listed, so a status
+# added to OverallStatus without a decision fails at import time.
+# Source: https://clinicaltrials.gov/data-api/about-api/study-data-structure (overallStatus).
+STATUS_TAKES_APPLICANTS: dict[str, bool] = {
+    OverallStatus.RECRUITING: True,
+    OverallStatus.NOT_YET_RECRUITING: True,  # the team pre-screens before the first visit
+    OverallStatus.ENROLLING_BY_INVITATION: True,  # the team invites from those who ask
+    OverallStatus.ACTIVE_NOT_RECRUITING: False,
+    OverallStatus.SUSPENDED: False,
+    OverallStatus.TERMINATED: False,
+    OverallStatus.COMPLETED: False,
+    OverallStatus.WITHDRAWN: False,
+    OverallStatus.UNKNOWN: False,  # not verified for two years: nobody to answer
+    # Expanded access: "Available" means patients may request the treatment now.
+    OverallStatus.AVAILABLE: True,
+    OverallStatus.NO_LONGER_AVAILABLE: False,
+    OverallStatus.TEMPORARILY_NOT_AVAILABLE: False,
+    OverallStatus.APPROVED_FOR_MARKETING: False,  # prescribed, no longer requested here
+    OverallStatus.WITHHELD: False,
+}
+if set(STATUS_TAKES_APPLICANTS) != set(OverallStatus.values):  # pragma: no cover
+    raise ImportError("STATUS_TAKES_APPLICANTS must decide every OverallStatus")
+
 # Statuses under which a patient can still hope to join; listed first by default.
-OPEN_STATUSES = (
-    OverallStatus.RECRUITING,
-    OverallStatus.NOT_YET_RECRUITING,
-    OverallStatus.ENROLLING_BY_INVITATION,
-)
+OPEN_STATUSES = tuple(status for status, takes in STATUS_TAKES_APPLICANTS.items() if takes)
+
+
+def status_takes_applicants(status: str) -> bool:
+    """Whether a trial whose registry overallStatus is `status` takes applicants.
+
+    False for a status outside the data model (never guessed open).
+    """
+    return STATUS_TAKES_APPLICANTS.get(status, False)
+
+
+class TrialQuerySet(models.QuerySet["Trial"]):
+    def taking_applicants(self) -> "TrialQuerySet":
+        """Trials a patient may screen for and apply to now: an open registry status
+        (`status_takes_applicants`) and screening left open by the study team."""
+        return self.filter(overall_status__in=OPEN_STATUSES, screening_open=True)
 
 
 class Sex(models.TextChoices):
@@ -97,6 +133,8 @@ class Trial(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     imported_at = models.DateTimeField(auto_now=True)
 
+    objects = TrialQuerySet.as_manager()
+
     class Meta:
         ordering = ["nct_id"]
 
@@ -110,7 +148,15 @@ class Trial(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.overall_status in OPEN_STATUSES
+        """Whether the registry status takes applicants (`status_takes_applicants`)."""
+        return status_takes_applicants(self.overall_status)
+
+    @property
+    def takes_applicants(self) -> bool:
+        """Whether a patient may screen for and apply to this trial now: its registry
+        status takes applicants and the study team has not closed screening. The row
+        form of `Trial.objects.taking_applicants()`."""
+        return self.screening_open and status_takes_applicants(self.overall_status)
 
     @property
     def age_range_text(self) -> str:
