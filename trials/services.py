@@ -1,6 +1,7 @@
 """Writes to the trial catalogue."""
 
 import enum
+import gzip
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -196,14 +197,16 @@ def trial_import_documents(*, documents: Iterable[tuple[str, object]]) -> Import
 
 
 def trial_import_paths(*, paths: Iterable[Path]) -> ImportReport:
-    """Import every study in these JSON files, or in the *.json files of these folders."""
+    """Import every study in these JSON files (.json or .json.gz), or in those of these
+    folders. A file may be the registry website's download (a top-level array), an API
+    page (``{"studies": [...]}``) or one study; see `studies_in_document`."""
     report = ImportReport()
     for file in _json_files(paths):
         try:
-            document = json.loads(file.read_text(encoding="utf-8"))
+            document = json.loads(_read_text(file))
         except FileNotFoundError:
             report.failures.append(ImportFailure(str(file), "", "(file)", "no such file"))
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
             report.failures.append(ImportFailure(str(file), "", "(file)", f"unreadable: {exc}"))
         except ValueError as exc:
             report.failures.append(ImportFailure(str(file), "", "(file)", f"invalid JSON: {exc}"))
@@ -215,9 +218,18 @@ def trial_import_paths(*, paths: Iterable[Path]) -> ImportReport:
 def _json_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(path.glob("*.json"))
+            yield from sorted([*path.glob("*.json"), *path.glob("*.json.gz")])
         else:
             yield path
+
+
+def _read_text(file: Path) -> str:
+    """A JSON file's text; a name ending in .gz is read through gzip (the registry's
+    downloads are large)."""
+    if file.name.endswith(".gz"):
+        with gzip.open(file, "rt", encoding="utf-8") as handle:
+            return handle.read()
+    return file.read_text(encoding="utf-8")
 
 
 def _import_document(report: ImportReport, source: str, document: object) -> None:
