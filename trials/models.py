@@ -229,3 +229,75 @@ class Official(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegistrySyncQuery(models.Model):
+    """A query that keeps part of the catalogue in step with ClinicalTrials.gov, daily.
+
+    Set by staff in the admin; the beat job `trials.tasks.registry_sync_daily` runs every
+    enabled one. With `incremental`, each run asks only for studies updated since the
+    day before the last successful run started (a day of overlap: the registry's
+    LastUpdatePostDate is a date, not a time).
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    condition = models.CharField(
+        _("condition"), max_length=200, blank=True, help_text=_("For example: scleroderma")
+    )
+    statuses = models.JSONField(
+        _("overall statuses"),
+        default=list,
+        blank=True,
+        help_text=_("ClinicalTrials.gov overallStatus values; empty: every status."),
+    )
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    incremental = models.BooleanField(_("only studies updated since the last run"), default=True)
+    enabled = models.BooleanField(_("run daily"), default=True)
+    synced_through = models.DateField(
+        _("last successful run started on"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("registry sync query")
+        verbose_name_plural = _("registry sync queries")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegistrySyncRun(models.Model):
+    """One run of a registry query (daily or by `import_trials --fetch`) and its counts.
+
+    `closed` counts trials this run moved from taking applicants to not (their open
+    applications stay with their team); `failures` lists each study skipped, as
+    {"nct_id", "field", "problem"}.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        PARTIAL = "partial", _("Some studies failed")
+        FAILED = "failed", _("Failed")
+
+    query = models.ForeignKey(
+        RegistrySyncQuery, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
+    parameters = models.JSONField(_("query as run"), default=dict)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    failures = models.JSONField(default=list, blank=True)
+    error = models.TextField(_("why the run stopped"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("registry sync run")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} · {self.get_status_display()}"

@@ -12,12 +12,15 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import QuerySet
 
 from trials.importers.ctgov import RecordError, StudyData, studies_in_document, study_from_record
-from trials.models import SEARCH_VECTOR, Location, Official, Trial
+from trials.models import SEARCH_VECTOR, Location, Official, Trial, status_takes_applicants
 
 
 class Outcome(enum.StrEnum):
     CREATED = "created"
     UPDATED = "updated"
+    # Updated, and the registry's new status stops it taking applicants
+    # (`status_takes_applicants`); its open applications stay with its team.
+    CLOSED = "closed"
     UNCHANGED = "unchanged"
 
 
@@ -100,12 +103,14 @@ def _trial_write(data: StudyData) -> tuple[Trial, Outcome]:
             # Sites and officials derive from `raw`, which is among the fields compared.
             return trial, Outcome.UNCHANGED
         else:
+            was_open = status_takes_applicants(trial.overall_status)
             for name, value in fields.items():
                 setattr(trial, name, value)
             trial.save()
             trial.locations.all().delete()
             trial.officials.all().delete()
-            outcome = Outcome.UPDATED
+            closed = was_open and not status_takes_applicants(trial.overall_status)
+            outcome = Outcome.CLOSED if closed else Outcome.UPDATED
         trial_search_vectors_refresh(trials=Trial.objects.filter(pk=trial.pk))
         Location.objects.bulk_create(trial_sites_from_study(trial=trial, data=data))
         Official.objects.bulk_create(trial_officials_from_study(trial=trial, data=data))
@@ -170,8 +175,12 @@ class ImportFailure:
 
 @dataclass
 class ImportReport:
+    """Counts of one import. `closed` trials are among the `updated`: those whose new
+    registry status stopped them taking applicants."""
+
     created: int = 0
     updated: int = 0
+    closed: int = 0
     unchanged: int = 0
     failures: list[ImportFailure] = field(default_factory=list)
 
@@ -179,9 +188,22 @@ class ImportReport:
     def failed(self) -> int:
         return len(self.failures)
 
+    @property
+    def studies(self) -> int:
+        return self.created + self.updated + self.unchanged + self.failed
+
+    def add(self, other: "ImportReport") -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.closed += other.closed
+        self.unchanged += other.unchanged
+        self.failures += other.failures
+
     def summary(self) -> str:
         line = f"created {self.created}, updated {self.updated}, failed {self.failed}"
-        return f"{line} ({self.unchanged} unchanged)" if self.unchanged else line
+        notes = [f"{self.closed} closed"] if self.closed else []
+        notes += [f"{self.unchanged} unchanged"] if self.unchanged else []
+        return f"{line} ({', '.join(notes)})" if notes else line
 
 
 def trial_import_documents(*, documents: Iterable[tuple[str, object]]) -> ImportReport:
@@ -194,6 +216,11 @@ def trial_import_documents(*, documents: Iterable[tuple[str, object]]) -> Import
     for source, document in documents:
         _import_document(report, source, document)
     return report
+
+
+def trial_import_studies(*, report: ImportReport, source: str, document: object) -> None:
+    """Import one parsed document's studies into `report` (see `trial_import_documents`)."""
+    _import_document(report, source, document)
 
 
 def trial_import_paths(*, paths: Iterable[Path]) -> ImportReport:
@@ -254,7 +281,11 @@ def _import_document(report: ImportReport, source: str, document: object) -> Non
             problem = str(exc).strip().splitlines()[0]
             report.failures.append(ImportFailure(where, nct_id, "(database)", problem))
             continue
-        setattr(report, outcome.value, getattr(report, outcome.value) + 1)
+        if outcome is Outcome.CLOSED:
+            report.closed += 1
+            report.updated += 1
+        else:
+            setattr(report, outcome.value, getattr(report, outcome.value) + 1)
 
 
 def _loose_nct_id(record: object) -> str:

@@ -1,16 +1,16 @@
-"""ClinicalTrials.gov API v2: a pure mapping from one study record to plain data, and a client.
+"""ClinicalTrials.gov API v2: a pure mapping from one study record to plain data.
 
 `study_from_record()` imports nothing from the database: it turns one API v2 study (a dict,
 or its JSON text) into a `StudyData`, or raises `RecordError` naming the field and what is
-wrong with it. Writing the result is `trials.services.trial_upsert()`'s job.
+wrong with it. Writing the result is `trials.services.trial_upsert()`'s job; reading the
+registry is `trials.importers.client`'s.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,7 +18,6 @@ from typing import Any
 from trials.models import OverallStatus, Sex
 
 NCT_ID_RE = re.compile(r"^NCT\d{8}$")
-API_URL = "https://clinicaltrials.gov/api/v2/studies/{nct_id}"
 
 # ClinicalTrials.gov writes ages as "<number> <unit>"; a year is the unit we store.
 _AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+(year|month|week|day|hour|minute)s?\s*$", re.I)
@@ -450,26 +449,3 @@ def studies_in_document(document: Any) -> list[Any]:
     raise RecordError(
         "(document)", f"expected a study, a list of studies or a page, got {_kind(document)}"
     )
-
-
-Opener = Callable[..., Any]
-
-
-def fetch_study(
-    nct_id: str, *, opener: Opener = urllib.request.urlopen, timeout: float = 30
-) -> Any:
-    """Download one study's API v2 JSON from ClinicalTrials.gov (parsed, not yet mapped)."""
-    nct_id = nct_id.strip().upper()
-    if not NCT_ID_RE.match(nct_id):
-        raise RecordError("nctId", f'"{nct_id}" is not an NCT number such as "NCT04356287"')
-    request = urllib.request.Request(  # noqa: S310 - the URL is fixed https, the id validated
-        API_URL.format(nct_id=nct_id), headers={"Accept": "application/json"}
-    )
-    with opener(request, timeout=timeout) as response:
-        body = response.read()
-    try:
-        return json.loads(body)
-    except ValueError as exc:
-        raise RecordError(
-            "(response)", f"invalid JSON from ClinicalTrials.gov: {exc}", nct_id
-        ) from None
