@@ -546,7 +546,10 @@ _BANK: tuple[Question, ...] = (
 QUESTIONS: dict[str, Question] = {q.key: q for q in _BANK}
 
 # Names of derived values in sentences; they are computed, never asked.
-DERIVED_LABELS: dict[str, Promise] = {"bmi": _("body mass index (BMI)")}
+DERIVED_LABELS: dict[str, Promise] = {
+    "bmi": _("body mass index (BMI)"),
+    "exact_age_years": _("exact age"),
+}
 
 
 class AnswersInvalid(ValidationError):
