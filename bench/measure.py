@@ -80,8 +80,13 @@ def in_process() -> dict[str, Any]:
         f"one patient vs all {trials} trials (trials_screen_all, {found} after the "
         f"pre-filter): {screen_ms:.0f} ms  {verdict}"
     )
+    from bench.importing import import_rates
+
+    importing = import_rates()
+    lines += importing["lines"]
     return {
         "engine_us": engine,
+        "import": {k: v for k, v in importing.items() if k != "lines"},
         "screen_all_ms": screen_ms,
         "screen_all_trials": trials,
         "screen_all_after_prefilter": found,
