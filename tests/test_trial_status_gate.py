@@ -84,6 +84,7 @@ def test_a_trial_closed_mid_questionnaire_shows_a_kind_page_on_every_entry(clien
         reverse("screening:result", args=[nct]),
         reverse("screening:apply", args=[nct]),
         reverse("screening:resume", args=[draft.token]),
+        reverse("screening:save", args=[nct]),
     ]
     for url in entries:
         page = client.get(url)

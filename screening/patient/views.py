@@ -260,6 +260,8 @@ def result(request: HttpRequest, nct_id: str) -> HttpResponse:
 def save(request: HttpRequest, nct_id: str) -> HttpResponse:
     """ "Continue later": the link to resume, and an offer to email it."""
     trial = _trial(nct_id)
+    if not trial.takes_applicants:
+        return _closed(request, trial)
     draft = _draft(request, trial)
     if draft is None:
         return redirect("screening:start", trial.nct_id)
