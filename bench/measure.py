@@ -88,14 +88,18 @@ def in_process() -> dict[str, Any]:
         f"pre-filter): {screen_ms:.0f} ms  {verdict}"
     )
     from bench import matching
+    from bench.importing import import_rates
 
     find = matching.timings()
     simulation = matching.simulate(patients=30)
     lines += matching.lines(find, simulation)
+    importing = import_rates()
+    lines += importing["lines"]
     return {
         "matching": find,
         "matching_simulation": simulation,
         "engine_us": engine,
+        "import": {k: v for k, v in importing.items() if k != "lines"},
         "screen_all_ms": screen_ms,
         "screen_all_trials": trials,
         "screen_all_after_prefilter": found,

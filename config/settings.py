@@ -256,6 +256,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "screening.tasks.saved_searches_alert",
         "schedule": crontab(minute=30),
     },
+    # The saved registry queries (admin: Registry sync queries), once a day at night.
+    "registry-sync-daily": {
+        "task": "trials.tasks.registry_sync_daily",
+        "schedule": crontab(hour=3, minute=17),
+    },
 }
 
 # The outbox. A sending attempt claims its row for longer than a task may live (the hard

@@ -40,6 +40,7 @@ from screening.eligibility import (
     NOT_ELIGIBLE,
     CriterionResult,
     CriterionSpec,
+    Rule,
     answers_with_derived,
     criterion_evaluate,
     evaluate,
@@ -48,11 +49,12 @@ from screening.eligibility import (
     score_of,
     verdict_of,
 )
-from screening.explain import evaluation_snapshot, number_text
+from screening.explain import evaluation_snapshot
 from screening.models import Criterion
 from screening.questions import QUESTIONS, STEP_ORDER, Question, answers_validate
 from screening.reference import ENCODED
-from trials.models import OPEN_STATUSES, Sex, Trial
+from trials.ages import age_may_admit_q, limit_is_whole
+from trials.models import Sex, Trial, age_in_words
 
 _BANK_ORDER = {key: index for index, key in enumerate(QUESTIONS)}
 
@@ -91,29 +93,28 @@ def trial_basic_criteria(
 
     low, high = trial.minimum_age, trial.maximum_age
     if (low is not None or high is not None) and "age" not in covered:
-        # Ages are answered in whole years: a minimum of 6 months lets a 0-year-old through
-        # to the study team, who check the exact age.
-        parts = []
-        if low is not None:
-            parts.append({"q": "age", "op": "ge", "value": math.floor(low)})
-        if high is not None:
-            parts.append({"q": "age", "op": "le", "value": high})
         if low is not None and high is not None:
-            text = _("Aged %(low)s to %(high)s years") % {
-                "low": number_text(low),
-                "high": number_text(high),
+            text = _("Aged %(low)s to %(high)s") % {
+                "low": age_in_words(low),
+                "high": age_in_words(high),
             }
         elif low is not None:
-            text = _("Aged %(low)s years or older") % {"low": number_text(low)}
+            text = _("Aged %(low)s or older") % {"low": age_in_words(low)}
         else:
-            text = _("Aged %(high)s years or younger") % {"high": number_text(high)}
+            text = _("Aged %(high)s or younger") % {"high": age_in_words(high)}
+        exact = any(limit is not None and not limit_is_whole(limit) for limit in (low, high))
         basics.append(
             CriterionSpec(
                 kind=INCLUSION,
                 number="age",
                 text=text,
-                rule=parts[0] if len(parts) == 1 else {"all": parts},
-                verify="" if low is None or low.is_integer() else _("Exact age."),
+                rule=age_rule(minimum=low, maximum=high),
+                verify=_(
+                    "Your exact age: the trial's limit is in months, weeks or days, so the "
+                    "study team checks it."
+                )
+                if exact
+                else "",
                 basic=True,
             )
         )
@@ -134,6 +135,50 @@ def trial_basic_criteria(
             )
         )
     return basics
+
+
+def age_rule(*, minimum: float | None, maximum: float | None) -> Rule:
+    """The basic age rule of a trial's limits (years), read on whole-year answers as
+    `trials.ages.age_admits` reads them: a year straddling a limit given in months,
+    weeks or days is unknown, through the exact age that a whole year cannot tell."""
+    parts: list[Rule] = []
+    if minimum is not None:
+        if limit_is_whole(minimum):
+            parts.append({"q": "age", "op": "ge", "value": round(minimum)})
+        else:
+            floor = math.floor(minimum)
+            parts.append(
+                {
+                    "any": [
+                        {"q": "age", "op": "ge", "value": floor + 1},
+                        {
+                            "all": [
+                                {"q": "age", "op": "eq", "value": floor},
+                                {"q": "exact_age_years", "op": "ge", "value": minimum},
+                            ]
+                        },
+                    ]
+                }
+            )
+    if maximum is not None:
+        if limit_is_whole(maximum):
+            parts.append({"q": "age", "op": "le", "value": round(maximum)})
+        else:
+            floor = math.floor(maximum)
+            parts.append(
+                {
+                    "any": [
+                        {"q": "age", "op": "lt", "value": floor},
+                        {
+                            "all": [
+                                {"q": "age", "op": "eq", "value": floor},
+                                {"q": "exact_age_years", "op": "le", "value": maximum},
+                            ]
+                        },
+                    ]
+                }
+            )
+    return parts[0] if len(parts) == 1 else {"all": parts}
 
 
 def trial_criteria(
@@ -210,17 +255,17 @@ class TrialScreening:
 def trials_screen_all(
     *, answers: Mapping[str, Any], condition: str | None = None
 ) -> list[TrialScreening]:
-    """One patient's answers against every trial taking applicants, best first.
-
-    Taking applicants: open for screening, and recruiting (or not yet, or by invitation)
-    in the registry. `condition`, when given, keeps the trials one of whose condition
-    terms (conditions, keywords, MeSH terms) contains it.
+    """One patient's answers against every trial taking applicants, best first
+    (`Trial.objects.taking_applicants()`: an open registry status and screening open).
+    `condition`, when given, keeps the trials one of whose condition terms (conditions,
+    keywords, MeSH terms) contains it.
 
     A cheap database pre-filter on the listing's structured fields drops the trials whose
-    basic rules the answers already fail (sex, and age in whole years: a minimum of 17.5
-    years admits a 17-year-old), unless encoded criteria stand in for those rules. The
-    others are evaluated in Python, without explanations. Thousands of trials share a
-    few shapes (the same listing limits, the same criteria), so each distinct shape is
+    basic rules the answers already fail (sex, and age as `trials.ages.age_may_admit_q`
+    reads it: a minimum of 17.5 years keeps a 17-year-old, to be checked), unless
+    encoded criteria stand in for those rules. The others are evaluated in Python,
+    without explanations. Thousands of trials share a few shapes (the same listing
+    limits, the same criteria), so each distinct shape is
     evaluated once. Two queries. Raises `AnswersInvalid` like `trial_evaluate`.
     """
     clean = answers_validate(answers)
@@ -231,22 +276,19 @@ def trials_screen_all(
         listing &= ~Q(sex=Sex.FEMALE)
     age = clean.get("age")
     if age is not None:
-        listing &= Q(minimum_age__isnull=True) | Q(minimum_age__lt=math.floor(age) + 1)
-        listing &= Q(maximum_age__isnull=True) | Q(maximum_age__gte=age)
+        listing &= age_may_admit_q(math.floor(age))
     # Encoded criteria may replace the listing's sex and age rules: those trials are
     # always evaluated.
     encoded = Exists(Criterion.objects.filter(trial=OuterRef("pk"))) | Q(nct_id__in=ENCODED)
-    taking = Q(screening_open=True, overall_status__in=OPEN_STATUSES)
+    taking = Trial.objects.taking_applicants().order_by()
     if condition:
-        taking &= Q(condition_terms__contains=" ".join(condition.lower().split()))
-    trials = Trial.objects.filter(taking & (listing | encoded)).order_by()
+        taking = taking.filter(condition_terms__contains=" ".join(condition.lower().split()))
+    trials = taking.filter(listing | encoded)
 
     # Every trial with stored criteria passes the listing filter above, so these are
     # exactly the criteria of the trials screened, without repeating that filter.
     contents, content_of = _criteria_contents(
-        criteria=Criterion.objects.filter(
-            trial__in=Trial.objects.filter(taking).order_by().values("pk")
-        )
+        criteria=Criterion.objects.filter(trial__in=taking.values("pk"))
     )
     # Only the listing fields the basic rules read are set on this stand-in.
     listing_trial = Trial()

@@ -6,9 +6,10 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from trials.ages import age_may_admit_q, whole_years
 from trials.models import OPEN_STATUSES, Location, OverallStatus, Sex, Trial
 
 OPEN = "open"
@@ -138,8 +139,6 @@ class TrialFilter(django_filters.FilterSet):
         return queryset.filter(sex__in=[Sex.ALL, value])
 
     def filter_age(self, queryset: QuerySet[Trial], name: str, value: Any) -> QuerySet[Trial]:
-        age = float(value)
-        return queryset.filter(
-            Q(minimum_age__isnull=True) | Q(minimum_age__lte=age),
-            Q(maximum_age__isnull=True) | Q(maximum_age__gte=age),
-        )
+        # The same comparison as screening (trials.ages): a trial whose limit in months
+        # falls within the patient's year is kept; its questionnaire says "unknown".
+        return queryset.filter(age_may_admit_q(whole_years(float(value))))

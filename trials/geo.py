@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Avg, Count, F, FloatField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from trials.models import OPEN_STATUSES, Location, Trial
+from trials.models import Location, Trial
 
 # Mean Earth radius (IUGG, Moritz 2000), in km: the haversine's sphere.
 EARTH_RADIUS_KM = 6371.0088
@@ -55,11 +55,6 @@ def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float
     return low, high, lon - dlon, lon + dlon
 
 
-def trials_taking_applicants() -> Q:
-    """Trials a patient can apply to now: open in the registry and open for screening."""
-    return Q(screening_open=True, overall_status__in=OPEN_STATUSES)
-
-
 @dataclass(frozen=True)
 class Place:
     """A city of the catalogue's sites, at the mean of its sites' coordinates."""
@@ -81,7 +76,7 @@ def places_all() -> list[Place]:
         return [Place(*row) for row in found]
     rows = (
         Location.objects.filter(
-            trial__in=Trial.objects.filter(trials_taking_applicants()).order_by().values("pk"),
+            trial__in=Trial.objects.taking_applicants().order_by().values("pk"),
             latitude__isnull=False,
             longitude__isnull=False,
         )

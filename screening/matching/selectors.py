@@ -35,7 +35,6 @@ from trials.geo import (
     place_get,
     places_all,
     places_search,
-    trials_taking_applicants,
 )
 from trials.models import Location, Trial
 
@@ -55,7 +54,7 @@ def condition_terms_all() -> list[tuple[str, int]]:
         return [tuple(row) for row in found]  # type: ignore[misc]
     counts: dict[str, int] = {}
     for terms in (
-        Trial.objects.filter(trials_taking_applicants())
+        Trial.objects.taking_applicants()
         .order_by()
         .values_list("condition_terms", flat=True)
         .iterator(chunk_size=2000)
@@ -137,11 +136,7 @@ def search_run(
     are set; with `max_km` too, trials without an open site that near are counted in
     `too_far` and left out.
     """
-    trials = (
-        Trial.objects.filter(trials_taking_applicants())
-        .filter(condition_filter(condition))
-        .order_by()
-    )
+    trials = Trial.objects.taking_applicants().filter(condition_filter(condition)).order_by()
     rows = list(
         trials.values_list(
             "pk",

@@ -26,6 +26,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("trials", "0004_search_vector")]
+    dependencies = [("trials", "0005_registry_sync")]
 
     operations = [migrations.RunPython(create, drop)]
