@@ -1,14 +1,15 @@
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from screening.selectors import trial_applied_count
 from trials.caching import public_page_cache
 from trials.criteria_text import parse_criteria
 from trials.filters import TrialFilter
 from trials.geo import near_point, sites_by_distance, trials_near
 from trials.models import Trial
+from trials.pagination import CappedPaginator
 from trials.selectors import trial_get_for_page, trial_search, trial_similar
 
 PAGE_SIZE = 20
@@ -34,12 +35,13 @@ def trial_list(request: HttpRequest) -> HttpResponse:
     elif cleaned.get("near"):
         filterset.form.add_error("near", _("We found no study site in that city."))
         valid = False
-    page = Paginator(trials, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(trials, PAGE_SIZE).get_page(request.GET.get("page"))
     filtering = any(value for key, value in request.GET.items() if key != "page" and value.strip())
     context = {
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
+        "page_links": page.paginator.page_links(page.number),
         "query": query,
         "filtering": filtering,
         # Only asked when nothing matched, to tell "no trials yet" from "no match".
@@ -62,6 +64,7 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
         "trial": trial,
         "sites": sites,
         "near": near,
+        "applied_count": trial_applied_count(trial=trial),
         "criteria": parse_criteria(trial.eligibility_criteria),
         "similar": trial_similar(trial=trial),
     }
