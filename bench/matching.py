@@ -138,6 +138,9 @@ def simulate(patients: int = 60, seed: int = 15) -> dict[str, Any]:
         settled20.append(marks.get(20, final)[0])
         filtered10.append(marks.get(10, final)[1])
         filtered20.append(marks.get(20, final)[1])
+    if not asked_counts:
+        # A catalogue too small for any synthetic patient's condition (a smoke run).
+        asked_counts = settled10 = settled20 = filtered10 = filtered20 = [0]
     return {
         "patients": len(asked_counts),
         "questions_median": statistics.median(asked_counts),
