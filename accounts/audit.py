@@ -23,6 +23,8 @@ class AuditAction(models.TextChoices):
     CRITERION_CREATE = "criterion.create", "Added a criterion"
     CRITERION_UPDATE = "criterion.update", "Changed a criterion"
     CRITERION_DELETE = "criterion.delete", "Deleted a criterion"
+    CRITERION_CONFIRM = "criterion.confirm", "Confirmed a drafted rule"
+    CRITERION_REJECT = "criterion.reject", "Rejected a drafted rule"
     ACCESS_REFUSED = "access.refused", "Refused access"
 
 

@@ -19,6 +19,11 @@ urlpatterns = [
     path("trials/<str:nct_id>/criteria/new/", criteria.criterion_new, name="criterion_new"),
     path("trials/<str:nct_id>/criteria/<int:pk>/", criteria.criterion_edit, name="criterion_edit"),
     path(
+        "trials/<str:nct_id>/criteria/<int:pk>/review/",
+        criteria.criterion_review,
+        name="criterion_review",
+    ),
+    path(
         "trials/<str:nct_id>/criteria/<int:pk>/delete/",
         criteria.criterion_delete_view,
         name="criterion_delete",

@@ -249,6 +249,8 @@ def result(request: HttpRequest, nct_id: str) -> HttpResponse:
             "verdict": verdict,
             "verdict_words": words.VERDICT[verdict],
             "criteria": words.criteria_for_patient(evaluation["criteria"]),
+            "unchecked_only": verdict == "not_eligible"
+            and words.turned_away_by_unchecked(evaluation["criteria"]),
             "early": remaining is not None,
             "last_step": completed[-1] if completed else (steps[0] if steps else None),
             "steps": steps,

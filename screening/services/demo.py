@@ -102,6 +102,10 @@ def demo_catalogue_load(*, path: Path | None = None) -> ImportReport:
         records = json.load(file)
     if not isinstance(records, list):
         records = [records]
-    return trial_import_documents(
-        documents=((f"{path.name}[{index}]", record) for index, record in enumerate(records))
-    )
+    # One transaction for the thousand records (each still in its own savepoint, so a
+    # bad one is skipped alone): one commit instead of a thousand, which on SQLite is
+    # the difference between a minute of disk syncs and a few seconds.
+    with transaction.atomic():
+        return trial_import_documents(
+            documents=((f"{path.name}[{index}]", record) for index, record in enumerate(records))
+        )

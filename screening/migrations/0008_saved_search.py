@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0006_application_trial_email_index'),
+        ('screening', '0007_criterion_draft_review'),
     ]
 
     operations = [
