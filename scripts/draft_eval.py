@@ -88,8 +88,8 @@ def main() -> int:
     overall = figures["overall"]
     precision, recall = overall["precision"], overall["recall"]
     print(
-        f"DEV overall: precision {precision:.3f} (minimum {args.min_precision}), "
-        f"recall {recall:.3f} (minimum {args.min_recall})"
+        f"DEV overall: precision {precision:.4f} (minimum {args.min_precision}), "
+        f"recall {recall:.4f} (minimum {args.min_recall})"
     )
     if precision < args.min_precision or recall < args.min_recall:
         print("The drafter's figures dropped below the minimum.", file=sys.stderr)

@@ -448,3 +448,119 @@ def test_lactate_is_not_lactation() -> None:
 def test_a_unit_the_drafter_does_not_know_is_never_assumed() -> None:
     assert rule_of("WBC < 3.5/ml", "exclusion") is None
     assert rule_of("eGFR < 60 mL/kg/min", "exclusion") is None
+
+
+def test_an_aside_between_a_concept_and_its_value_is_skipped() -> None:
+    text = (
+        "Normal weight as defined by a Body Mass Index (BMI, weight in kg divided by the "
+        "square of height in meters) of 18.0 to 30.0 kg/m2, extremes included"
+    )
+    assert rule_of(text) == {"q": "bmi", "op": "between", "value": [18, 30]}
+    assert rule_of("Within their ideal body weight (BMI between >17 and =28 kg/m2)") == {
+        "all": [{"q": "bmi", "op": "gt", "value": 17}, {"q": "bmi", "op": "le", "value": 28}]
+    }
+
+
+def test_an_aside_with_a_condition_is_not_skipped() -> None:
+    assert rule_of("Creatinine clearance (unless on dialysis) > 60 mL/min") is None
+
+
+@pytest.mark.parametrize(
+    "text, kind, rule",
+    [
+        (
+            "Not pregnant or breastfeeding",
+            "inclusion",
+            {
+                "all": [
+                    {"q": "pregnant", "op": "eq", "value": False},
+                    {"q": "breastfeeding", "op": "eq", "value": False},
+                ]
+            },
+        ),
+        (
+            "Females of child-bearing potential must not be pregnant or nursing",
+            "inclusion",
+            {
+                "all": [
+                    {"q": "pregnant", "op": "eq", "value": False},
+                    {"q": "breastfeeding", "op": "eq", "value": False},
+                ]
+            },
+        ),
+        ("Positive for HIV", "exclusion", {"q": "hiv", "op": "eq", "value": True}),
+        ("Negative HIV test", "inclusion", {"q": "hiv", "op": "eq", "value": False}),
+    ],
+)
+def test_negation_over_a_list_and_status_phrasings(text: str, kind: str, rule: dict) -> None:
+    assert rule_of(text, kind) == rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pregnancy within the last 6 months",
+        "Delivery or pregnancy in the past year",
+        "Women who became pregnant during a previous study",
+    ],
+)
+def test_past_pregnancies_give_nothing(text: str) -> None:
+    assert rule_of(text, "exclusion") is None
+
+
+@pytest.mark.parametrize(
+    "text, kind, rule",
+    [
+        (
+            "Blood pressure > 140/90 mmHg",
+            "exclusion",
+            {
+                "any": [
+                    {"q": "systolic_bp_mmhg", "op": "gt", "value": 140},
+                    {"q": "diastolic_bp_mmhg", "op": "gt", "value": 90},
+                ]
+            },
+        ),
+        (
+            "Blood pressure < 140/90 mm Hg",
+            "inclusion",
+            {
+                "all": [
+                    {"q": "systolic_bp_mmhg", "op": "lt", "value": 140},
+                    {"q": "diastolic_bp_mmhg", "op": "lt", "value": 90},
+                ]
+            },
+        ),
+        (
+            "Systolic BP ≥ 140 mmHg and BMI > 30",
+            "exclusion",
+            {
+                "all": [
+                    {"q": "systolic_bp_mmhg", "op": "ge", "value": 140},
+                    {"q": "bmi", "op": "gt", "value": 30},
+                ]
+            },
+        ),
+        (
+            "Pregnant and breastfeeding women",
+            "exclusion",
+            {
+                "any": [
+                    {"q": "pregnant", "op": "eq", "value": True},
+                    {"q": "breastfeeding", "op": "eq", "value": True},
+                ]
+            },
+        ),
+    ],
+)
+def test_blood_pressure_readings_and_how_parts_combine(text: str, kind: str, rule: dict) -> None:
+    assert rule_of(text, kind) == rule
+
+
+def test_a_bound_followed_by_another_under_a_condition_is_declined() -> None:
+    assert rule_of("BMI ≥ 27 kg/m² with at least one comorbidity or ≥ 30 kg/m²") is None
+
+
+def test_an_aside_that_holds_the_value_in_words_is_read() -> None:
+    text = "Hepatic impairment (aspartate aminotransferase more than three times normal)"
+    assert rule_of(text, "exclusion") == {"q": "ast_alt_x_uln", "op": "gt", "value": 3}

@@ -33,6 +33,7 @@ from screening.services.applications import (
     draft_email_link,
     draft_start,
 )
+from screening.sites import trial_recruiting_sites
 from trials.models import Trial
 
 from . import words
@@ -318,6 +319,7 @@ def _contact(form: ApplyForm) -> Contact:
         contact_method=data["contact_method"],
         contact_time=data["contact_time"],
         language=(get_language() or "en")[:10],
+        site_id=data.get("site"),
     )
 
 
@@ -338,8 +340,9 @@ def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
 
     duplicate = False
     terms = consent_terms(trial=trial)
+    sites = trial_recruiting_sites(trial=trial)
     if request.method == "POST":
-        form = ApplyForm(request.POST, consent_version=terms.version)
+        form = ApplyForm(request.POST, consent_version=terms.version, sites=sites)
         if form.is_valid():
             consent = Consent(
                 version=terms.version,
@@ -366,7 +369,7 @@ def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
                 return redirect("screening:confirmation", trial.nct_id)
     else:
         reused = request.session.get(SESSION_CONTACT) or {}
-        form = ApplyForm(consent_version=terms.version, initial=reused)
+        form = ApplyForm(consent_version=terms.version, sites=sites, initial=reused)
     return render(
         request,
         "screening/apply.html",

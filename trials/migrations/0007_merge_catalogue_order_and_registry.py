@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trials", "0005_catalogue_order_similar"),
+        ("trials", "0006_trial_contact_deadline_days"),
         ("trials", "0006_condition_terms_trigram"),
     ]
 

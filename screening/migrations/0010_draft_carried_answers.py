@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0008_saved_search'),
+        ('screening', '0009_saved_search'),
     ]
 
     operations = [

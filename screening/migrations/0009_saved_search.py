@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0007_criterion_draft_review'),
+        ('screening', '0008_contact_log_sites_closing_reasons'),
     ]
 
     operations = [
