@@ -158,3 +158,13 @@ def test_number_samples_weigh_one_in_all_and_cover_every_range(limits):
     assert sum(weight for _value, weight in samples) == pytest.approx(1.0, abs=0.02)
     for limit in set(limits):
         assert any(value == limit for value, _weight in samples)
+
+
+def test_any_left_answers_whether_a_question_remains_without_ranking_them_all():
+    catalogue = [
+        shape(spec(EXCLUSION, "smoker", "eq", True), count=3),
+        shape(spec(EXCLUSION, "pregnant", "eq", True), count=1),
+    ]
+    assert choose_questions(catalogue, {}, DOMAINS, any_left=True).keys
+    done = {"smoker": False, "pregnant": None}
+    assert choose_questions(catalogue, done, DOMAINS, any_left=True).keys == ()

@@ -192,6 +192,7 @@ def choose_questions(
     *,
     askable: set[str] | None = None,
     page_size: int = 3,
+    any_left: bool = False,
 ) -> Choice:
     """The next page of questions for these candidate shapes, given the answers so far.
 
@@ -199,7 +200,8 @@ def choose_questions(
     again). `domains` describes each askable question; derived keys (BMI) are scored as
     one unit and asked through their inputs. `askable`, when given, limits the keys
     (skip logic decided by the caller). Returns at most `page_size` units; no keys means
-    that no question left can change any trial's verdict.
+    that no question left can change any trial's verdict. With `any_left`, stops at the
+    first question that can (its gain then counts only what was seen so far).
     """
     values = answers_with_derived(answers)
     answered = set(answers)
@@ -249,6 +251,13 @@ def choose_questions(
             if expected:
                 known = _domain(key, domains).known
                 gains[key] = gains.get(key, 0.0) + expected * known * shape.count
+                if any_left:
+                    return Choice(
+                        keys=tuple(sorted(keys_asked({key}))),
+                        gains=gains,
+                        possible=possible,
+                        settled=settled,
+                    )
     best = sorted(gains, key=lambda k: (-round(gains[k], 9), _domain(k, domains).order, k))[
         :page_size
     ]

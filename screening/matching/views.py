@@ -253,7 +253,7 @@ def find_matches(request: HttpRequest) -> HttpResponse:
     assert state is not None  # noqa: S101
     search = _search(state)
     matches = matches_rank(search=search, answers=state.answers)
-    choice = choose_questions(search.shapes, state.answers, question_domains(), page_size=1)
+    choice = choose_questions(search.shapes, state.answers, question_domains(), any_left=True)
     rows = [
         {
             "candidate": c,
