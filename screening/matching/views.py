@@ -254,9 +254,21 @@ def find_matches(request: HttpRequest) -> HttpResponse:
     search = _search(state)
     matches = matches_rank(search=search, answers=state.answers)
     choice = choose_questions(search.shapes, state.answers, question_domains(), any_left=True)
+    # Two reverses for the page, not two per row (reverse is the page's largest cost).
+    open_url = reverse("matching:open", args=["NCT00000000"])
+    detail_url = reverse("trials:detail", args=["NCT00000000"])
+    near = (
+        f"?near={state.place_id}"
+        if state.place_id and state.place_id != "saved"
+        else "?near=here"
+        if state.has_place
+        else ""
+    )
     rows = [
         {
             "candidate": c,
+            "open_url": open_url.replace("NCT00000000", c.nct_id),
+            "detail_url": detail_url.replace("NCT00000000", c.nct_id) + near,
             "verdict_words": words.verdict_words(c.standing.verdict),  # type: ignore[union-attr]
             "why": words.why(c.standing),  # type: ignore[arg-type]
             "status": OverallStatus(c.overall_status).label,
