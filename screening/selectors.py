@@ -28,10 +28,10 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from screening.eligibility import (
@@ -257,9 +257,10 @@ def trial_evaluate(*, trial: Trial, answers: Mapping[str, Any]) -> dict[str, Any
     return evaluation_snapshot(nct_id=trial.nct_id, evaluation=evaluation)
 
 
-@dataclass(frozen=True)
-class TrialScreening:
-    """How one patient fares against one trial: enough to list and sort the trials."""
+class TrialScreening(NamedTuple):
+    """How one patient fares against one trial: enough to list and sort the trials.
+    A named tuple: thousands are made per screening, each in a fraction of a dataclass's
+    time."""
 
     nct_id: str
     brief_title: str
@@ -313,41 +314,65 @@ def trials_screen_all(
         )
     )
     contents = criteria_by_digest({row[2]: row[7] for row in rows if row[2]})
-    # Only the listing fields the basic rules read are set on this stand-in.
-    listing_trial = Trial()
     values = answers_with_derived(clean)
     shared: dict[str, tuple[CriterionResult, ...]] = {}
     outcomes: dict[tuple[Any, ...], tuple[int, float, str]] = {}
     screened = []
-    for nct_id, title, digest, *limits, _pk in rows:
-        # A trial screened on its code encoding (no stored rows) is a shape of its own.
-        code = nct_id if not digest and nct_id in ENCODED else ""
-        shape = (digest, code, *limits)
+    for row in rows:
+        # (digest, sex, minimum_age, maximum_age, healthy_volunteers): the shape. A trial
+        # screened on its code encoding (no stored rows) is a shape of its own.
+        shape = row[2:7] if row[2] or row[0] not in ENCODED else (row[0], *row[2:7])
         outcome = outcomes.get(shape)
         if outcome is None:
-            (
-                listing_trial.sex,
-                listing_trial.minimum_age,
-                listing_trial.maximum_age,
-                listing_trial.healthy_volunteers,
-            ) = limits
-            listing_trial.nct_id = code
+            digest = row[2]
             stored = contents[digest] if digest else []
-            specs = trial_criteria(trial=listing_trial, encoded=stored or _code_encoding(code))
+            code = row[0] if len(shape) > 5 else ""
+            specs = _shape_specs(row[2:7], code, stored)
             results = _results(specs, stored, digest, values, shared)
             verdict = verdict_of(results)
             outcome = outcomes[shape] = (_VERDICT_RANK[verdict], -score_of(results), verdict)
-        screened.append((*outcome, nct_id, title))
-    # Best first; nct_id is unique, so the sort never reaches the title.
-    screened.sort(key=_screened_order)
+        screened.append((outcome[0], outcome[1], row[0], outcome[2], row[1]))
+    # Best first: rank, then score, then NCT number, which is unique, so the sort never
+    # compares further.
+    screened.sort()
     return [
         TrialScreening(nct_id, title, verdict, -negative_score)
-        for _rank, negative_score, verdict, nct_id, title in screened
+        for _rank, negative_score, nct_id, verdict, title in screened
     ]
 
 
-def _screened_order(row: tuple[int, float, str, str, str]) -> tuple[int, float, str]:
-    return row[0], row[1], row[3]
+# A shape's specs (basic rules from its listing, then its stored or code criteria), by
+# (language, digest, listing, code): they never depend on the answers, and building
+# them (texts through gettext) costs more than evaluating them. Bounded like _PARSED.
+_SPECS: OrderedDict[tuple[Any, ...], list[CriterionSpec]] = OrderedDict()
+_SPECS_MAX = 20_000
+
+
+def _shape_specs(
+    shape: tuple[Any, ...], code: str, stored: list[CriterionSpec]
+) -> list[CriterionSpec]:
+    key = (get_language(), *shape, code)
+    with _PARSED_LOCK:
+        found = _SPECS.get(key)
+        if found is not None:
+            _SPECS.move_to_end(key)
+            return found
+    # Only the listing fields the basic rules read are set on this stand-in.
+    listing = Trial(
+        sex=shape[1],
+        minimum_age=shape[2],
+        maximum_age=shape[3],
+        healthy_volunteers=shape[4],
+        nct_id=code,
+    )
+    specs = trial_criteria(trial=listing, encoded=stored or _code_encoding(code))
+    with _PARSED_LOCK:
+        if shape[0] and _PARSED.get(shape[0]) is not stored:
+            return specs  # a stale digest's criteria (see criteria_by_digest): not kept
+        _SPECS[key] = specs
+        while len(_SPECS) > _SPECS_MAX:
+            _SPECS.popitem(last=False)
+    return specs
 
 
 def _results(
