@@ -345,7 +345,7 @@ def test_a_digest_stale_from_a_write_around_the_orm_is_not_cached(trials):
 def test_the_parsed_criteria_cache_is_bounded(trials, monkeypatch):
     monkeypatch.setattr(selectors, "_PARSED_MAX", 2)
     selectors._PARSED.clear()
-    for trial in trials:
-        criterion_update(criterion=one(trial), rule={"q": "age", "op": "ge", "value": trial.pk})
+    for n, trial in enumerate(trials):
+        criterion_update(criterion=one(trial), rule={"q": "age", "op": "ge", "value": 20 + n})
     trials_screen_all(answers=EXAMPLE_ELIGIBLE_ANSWERS)
     assert len(selectors._PARSED) == 2
