@@ -108,6 +108,10 @@ def test_screening_all_trials_agrees_with_each_trial_evaluation(sex, age):
     screened = {s.nct_id: s for s in trials_screen_all(answers=answers)}
 
     for trial in Trial.objects.all():
+        if not trial.takes_applicants:
+            # Screening all trials lists only the trials taking applicants.
+            assert trial.nct_id not in screened
+            continue
         evaluation = trial_evaluate(trial=trial, answers=answers)
         if trial.nct_id in screened:
             assert screened[trial.nct_id].verdict == evaluation["verdict"]
@@ -126,3 +130,11 @@ def test_screening_all_trials_lists_the_best_first():
     ranks = {"likely_eligible": 0, "needs_review": 1, "not_eligible": 2}
     keys = [(ranks[s.verdict], -s.score) for s in screened]
     assert keys == sorted(keys)
+
+
+def test_seeding_in_bulk_keeps_every_trials_criteria_digest_in_step():
+    from tests.test_criteria_digest import assert_digests_in_step
+
+    seed(SMALL, log=quiet)
+    assert Trial.objects.exclude(criteria_digest="").exists()
+    assert_digests_in_step()
