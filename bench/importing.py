@@ -29,16 +29,18 @@ class _Rollback(Exception):
     pass
 
 
-def import_rates(*, sample: int = 2000) -> dict[str, Any]:
+def import_rates(*, sample: int = 1000) -> dict[str, Any]:
     records = [raw for raw in Trial.objects.order_by("pk").values_list("raw", flat=True)[:sample]]
     records = [r for r in records if isinstance(r, dict) and "protocolSection" in r]
     if not records:
         return {"records": 0, "lines": ["import: no seeded records to import"]}
 
+    taken = set(Trial.objects.values_list("nct_id", flat=True))
+    free = (f"NCT{n:08d}" for n in range(10**7, 10**8) if f"NCT{n:08d}" not in taken)
     fresh = []
-    for index, record in enumerate(records):
+    for record in records:
         copied = copy.deepcopy(record)
-        copied["protocolSection"]["identificationModule"]["nctId"] = f"NCT9{index:07d}"
+        copied["protocolSection"]["identificationModule"]["nctId"] = next(free)
         fresh.append(copied)
     created = ImportReport()
     started = time.perf_counter()
