@@ -22,7 +22,7 @@ from typing import Any
 from django.db import transaction
 
 from trials.models import Trial
-from trials.services import ImportReport, trial_import_studies
+from trials.services import ImportReport, trial_import_finish, trial_import_studies
 
 
 class _Rollback(Exception):
@@ -47,6 +47,7 @@ def import_rates(*, sample: int = 1000) -> dict[str, Any]:
     try:
         with transaction.atomic():
             trial_import_studies(report=created, source="bench", document=fresh)
+            trial_import_finish(report=created)
             created_seconds = time.perf_counter() - started
             raise _Rollback
     except _Rollback:

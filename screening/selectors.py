@@ -49,7 +49,7 @@ from screening.eligibility import (
     verdict_of,
 )
 from screening.explain import evaluation_snapshot
-from screening.models import Criterion
+from screening.models import Application, Criterion
 from screening.questions import QUESTIONS, STEP_ORDER, Question, answers_validate
 from screening.reference import ENCODED
 from trials.ages import age_may_admit_q, limit_is_whole
@@ -385,3 +385,11 @@ def _criteria_contents(
 
 
 _VERDICT_RANK = {LIKELY_ELIGIBLE: 0, NEEDS_REVIEW: 1, NOT_ELIGIBLE: 2}
+
+
+def trial_applied_count(*, trial: Trial) -> int:
+    """How many patients applied to `trial` and did not withdraw: one COUNT read from the
+    (trial, status, score) index, never a join over every application."""
+    return (
+        Application.objects.filter(trial=trial).exclude(status=Application.Status.WITHDRAWN).count()
+    )

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from trials.importers.ctgov import RecordError, StudyData, studies_in_document, study_from_record
 from trials.models import SEARCH_VECTOR, Location, Official, Trial, status_takes_applicants
+from trials.similar import similar_refresh
 
 
 class Outcome(enum.StrEnum):
@@ -32,6 +33,8 @@ def trial_upsert(*, data: StudyData) -> tuple[Trial, bool]:
     created.
     """
     trial, outcome = _trial_write(data)
+    if outcome is not Outcome.UNCHANGED:
+        similar_refresh(trial_ids=[trial.pk])
     return trial, outcome is Outcome.CREATED
 
 
@@ -183,6 +186,8 @@ class ImportReport:
     closed: int = 0
     unchanged: int = 0
     failures: list[ImportFailure] = field(default_factory=list)
+    # Primary keys of the trials created or updated, for what is derived after an import.
+    written: list[int] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -198,6 +203,7 @@ class ImportReport:
         self.closed += other.closed
         self.unchanged += other.unchanged
         self.failures += other.failures
+        self.written += other.written
 
     def summary(self) -> str:
         line = f"created {self.created}, updated {self.updated}, failed {self.failed}"
@@ -215,12 +221,22 @@ def trial_import_documents(*, documents: Iterable[tuple[str, object]]) -> Import
     report = ImportReport()
     for source, document in documents:
         _import_document(report, source, document)
+    _after_import(report)
     return report
 
 
 def trial_import_studies(*, report: ImportReport, source: str, document: object) -> None:
-    """Import one parsed document's studies into `report` (see `trial_import_documents`)."""
+    """Import one parsed document's studies into `report` (see `trial_import_documents`).
+
+    Call `trial_import_finish` once after the last document: what derives from the whole
+    catalogue (similar trials) is refreshed once, not per page.
+    """
     _import_document(report, source, document)
+
+
+def trial_import_finish(*, report: ImportReport) -> None:
+    """Refresh what derives from the catalogue for the trials `report` wrote."""
+    _after_import(report)
 
 
 def trial_import_paths(*, paths: Iterable[Path]) -> ImportReport:
@@ -239,7 +255,14 @@ def trial_import_paths(*, paths: Iterable[Path]) -> ImportReport:
             report.failures.append(ImportFailure(str(file), "", "(file)", f"invalid JSON: {exc}"))
         else:
             _import_document(report, str(file), document)
+    _after_import(report)
     return report
+
+
+def _after_import(report: ImportReport) -> None:
+    """What derives from the catalogue as a whole: the similar trials of what changed."""
+    if report.written:
+        similar_refresh(trial_ids=report.written)
 
 
 def _json_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -308,7 +331,7 @@ def _import_batch(
             report.unchanged += 1
             continue
         try:
-            _trial, outcome = _trial_write(data)
+            trial, outcome = _trial_write(data)
         except (DataError, IntegrityError) as exc:
             # A value the database refuses (e.g. too long): its transaction rolled back whole.
             problem = str(exc).strip().splitlines()[0]
@@ -319,6 +342,8 @@ def _import_batch(
             report.updated += 1
         else:
             setattr(report, outcome.value, getattr(report, outcome.value) + 1)
+        if outcome is not Outcome.UNCHANGED:
+            report.written.append(trial.pk)
 
 
 def _loose_nct_id(record: object) -> str:

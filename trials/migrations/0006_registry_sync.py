@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trials', '0004_search_vector'),
+        ('trials', '0005_catalogue_order_similar'),
     ]
 
     operations = [
