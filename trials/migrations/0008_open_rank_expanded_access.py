@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trials', '0006_registry_sync'),
+        ('trials', '0007_registry_sync'),
     ]
 
     operations = [
