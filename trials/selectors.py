@@ -82,7 +82,10 @@ def trial_get_for_page(*, nct_id: str) -> Trial:
     nct_id = nct_id.strip().upper()
     if not NCT_ID_RE.match(nct_id):
         raise Http404("No trial has that number.")
-    trials = Trial.objects.annotate(applied_count=Count("applications")).prefetch_related(
+    # A withdrawn application was erased at the patient's request: it no longer counts.
+    # ("withdrawn" is screening's status word; trials imports nothing of screening.)
+    applied = Count("applications", filter=~Q(applications__status="withdrawn"))
+    trials = Trial.objects.annotate(applied_count=applied).prefetch_related(
         Prefetch("locations", queryset=Location.objects.order_by("country", "city", "facility")),
         Prefetch("officials", queryset=Official.objects.order_by("id")),
     )
