@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     APPLICATION_WITHDRAW = "application.withdraw", "Withdrawn by the patient"
     APPLICATION_NOTE = "application.note", "Added a note"
     APPLICATION_ASSIGN = "application.assign", "Assigned"
+    QUEUE_VIEW = "queue.view", "Viewed the applicants' list"
     QUEUE_EXPORT = "queue.export", "Exported applicants (CSV)"
     TRIAL_SETTINGS = "trial.settings", "Changed trial settings"
     CRITERION_CREATE = "criterion.create", "Added a criterion"

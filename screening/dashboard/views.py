@@ -117,6 +117,7 @@ def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
         request, nct_id=trial.nct_id if trial else None, memberships=memberships
     )
     if not filterset.is_valid():
+        _audit_queue(request, trial=trial, shown=[], filterset=filterset)
         return render(
             request,
             "dashboard/queue.html",
@@ -125,6 +126,7 @@ def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
         )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queue_rows_label(applications=list(page.object_list))
+    _audit_queue(request, trial=trial, shown=page.object_list, filterset=filterset)
     params = request.GET.copy()
     params.pop("page", None)
     can_edit_any = any(m.can_edit for m in memberships)
@@ -140,6 +142,25 @@ def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
             "search": request.session.get(SEARCH_SESSION_KEY, ""),
             "search_form": SearchForm(initial={"q": request.session.get(SEARCH_SESSION_KEY)}),
             "bulk_form": BulkStatusForm() if can_edit_any else None,
+        },
+    )
+
+
+def _audit_queue(
+    request: HttpRequest, *, trial: Any, shown: Any, filterset: ApplicationFilter
+) -> None:
+    """The queue shows names: each render is a look at the applicants it lists."""
+    cleaned = getattr(filterset.form, "cleaned_data", {}) or {}
+    audit_record(
+        request_or_actor=request,
+        action=AuditAction.QUEUE_VIEW,
+        target=("queue", trial.nct_id if trial else ""),
+        trial_id=trial.nct_id if trial else (cleaned.get("trial") or ""),
+        detail={
+            "references": [a.reference for a in shown],
+            "count": len(shown),
+            "filters": filterset.used_filters(),
+            "searched": bool(request.session.get(SEARCH_SESSION_KEY)),
         },
     )
 
@@ -276,6 +297,9 @@ def _render_applicant(
     membership = next(
         m for m in memberships_for_user(user=request.user) if m.trial_id == application.trial_id
     )
+    # Every render shows the contact details and answers: the first look, or a form sent
+    # back with its errors. One audit row per render, whichever view rendered it.
+    audit_record(request_or_actor=request, action=AuditAction.APPLICATION_VIEW, target=application)
     history = StatusChange.objects.filter(application=application).select_related("by")
     notes = Note.objects.filter(application=application).select_related("author")
     context = {
@@ -303,7 +327,6 @@ def applicant(request: HttpRequest, reference: str) -> HttpResponse:
     application = application_get_for_user(
         user=request.user, reference_or_pk=reference, request=request
     )
-    audit_record(request_or_actor=request, action=AuditAction.APPLICATION_VIEW, target=application)
     return _render_applicant(request, application)
 
 
