@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL character in a path, query, form or cookie is a 400 before any query sees it.
+    "config.request_guards.NulByteGuardMiddleware",
     # Django's SessionMiddleware, saving an unchanged session at most once a minute.
     "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

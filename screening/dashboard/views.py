@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,6 +23,7 @@ from accounts.access import (
     trial_get_for_user,
 )
 from accounts.audit import AuditAction, audit_record
+from config.request_guards import safe_next_url
 from accounts.models import TrialMembership
 from screening.models import Application, Note, StatusChange
 from screening.selectors_consent import consent_current, consent_terms, consent_terms_get
@@ -166,12 +166,7 @@ def _audit_queue(
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return safe_next_url(request, request.POST.get("next"), default)
 
 
 @require_POST
