@@ -35,10 +35,9 @@ def request_has_nul(request: HttpRequest) -> bool:
     for data in (request.GET, request.COOKIES):
         if _any_nul(data.keys()) or _any_nul(_values(data)):
             return True
-    if request.method == "POST" and request.content_type in _FORM_TYPES:
-        if _any_nul(request.POST.keys()) or _any_nul(_values(request.POST)):
-            return True
-    return False
+    if request.method != "POST" or request.content_type not in _FORM_TYPES:
+        return False
+    return _any_nul(request.POST.keys()) or _any_nul(_values(request.POST))
 
 
 def _values(data: object) -> list[str]:

@@ -207,7 +207,9 @@ class _Parser:
             self.index += 1
             if re.fullmatch(r"-?\d+", token.text):
                 if len(token.text) > 18:
-                    raise RuleSyntaxError(f"{token.text[:20]}… is too large a number", token.position)
+                    raise RuleSyntaxError(
+                        f"{token.text[:20]}… is too large a number", token.position
+                    )
                 return int(token.text)
             number = float(token.text)
             if not math.isfinite(number):

@@ -23,8 +23,8 @@ from accounts.access import (
     trial_get_for_user,
 )
 from accounts.audit import AuditAction, audit_record
-from config.request_guards import safe_next_url
 from accounts.models import TrialMembership
+from config.request_guards import safe_next_url
 from screening.models import Application, Note, StatusChange
 from screening.selectors_consent import consent_current, consent_terms, consent_terms_get
 from screening.services.trial_settings import consent_text_publish, trial_screening_set
