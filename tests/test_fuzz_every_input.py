@@ -329,7 +329,7 @@ def _assert_every_form_found(world: World) -> None:
 
 
 FUZZ = settings(
-    max_examples=120,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
