@@ -370,6 +370,28 @@ NAMED = [
     # allauth's admin letting an authenticator's raw data be edited into a broken row.
     ("admin", "post", "/admin/accounts/trialmembership/add/", {"user": "%00", "trial": ""}, 200),
     ("admin", "post", "/admin/mfa/authenticator/AUTH/change/", {"type": "webauthn"}, 403),
+    # Django's changelist actions on ticked "ids" that are not ids, in every model admin.
+    (
+        "admin",
+        "post",
+        "/admin/screening/criterion/",
+        {"action": "delete_selected", "_selected_action": "((x"},
+        302,
+    ),
+    (
+        "admin",
+        "post",
+        "/admin/accounts/user/",
+        {"action": "delete_selected", "_selected_action": "99999999999999999999"},
+        302,
+    ),
+    (
+        "admin",
+        "post",
+        "/admin/axes/accessattempt/",
+        {"action": "delete_selected", "_selected_action": "-"},
+        302,
+    ),
 ]
 
 
@@ -381,7 +403,7 @@ def test_the_named_inputs_are_refused_without_a_500(world, persona, method, url,
     before = _fingerprint()
     response = getattr(client, method)(url, data or {})
     assert response.status_code == status
-    if status == 302:
+    if status == 302 and url.startswith("/dashboard/"):
         assert response.url == "/dashboard/applicants/"
     else:
         assert _changed(before, _fingerprint()) == []
