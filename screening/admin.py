@@ -5,11 +5,18 @@ of `TrialAdmin` in its place: `trials` knows nothing of screening (criteria are 
 so the dependency points one way, and every option of `TrialAdmin` stays where it is.
 """
 
+from typing import Any
+
+from celery import schedules
+from celery.schedules import ParseException
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.admin import CrontabScheduleAdmin
+from django_celery_beat.models import CrontabSchedule
 
 from accounts.audit import AuditAction
 from screening.forms_criteria import CriterionForm, questions_reference_html
@@ -133,3 +140,36 @@ class TrialWithCriteriaAdmin(TrialAdmin):
     @admin.display(description=_("questions"))
     def criteria_questions(self, trial: Trial) -> str:
         return questions_reference_html(trial_questions=trial_questions(trial=trial))
+
+
+class CrontabScheduleForm(forms.ModelForm):
+    """celery-beat's crontab, checked by the parser the scheduler will use: its own
+    validators accept values (a month of "-1") that Celery then fails to read, a 500 on
+    the admin page and a beat that cannot start."""
+
+    class Meta:
+        model = CrontabSchedule
+        fields = ["minute", "hour", "day_of_month", "month_of_year", "day_of_week", "timezone"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # Each field on its own, so the error names it and the page (which shows the
+        # schedule in words) is re-rendered without the value Celery cannot read.
+        for name in ["minute", "hour", "day_of_month", "month_of_year", "day_of_week"]:
+            if not data.get(name):
+                continue
+            try:
+                schedules.crontab(**{name: data[name]})
+            except (ParseException, ValueError, TypeError, IndexError) as error:
+                self.add_error(
+                    name, _("Celery cannot read this value: %(reason)s") % {"reason": error}
+                )
+        return data
+
+
+admin.site.unregister(CrontabSchedule)
+
+
+@admin.register(CrontabSchedule)
+class CheckedCrontabScheduleAdmin(CrontabScheduleAdmin):
+    form = CrontabScheduleForm
