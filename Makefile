@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint bench worker beat clean
+.PHONY: install run test lint bench resilience worker beat clean draft-eval
 
 install: $(VENV)/.installed
 
@@ -34,6 +34,13 @@ lint: install
 	@$(VENV)/bin/mypy
 	@SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
 
+# The criteria drafter on the Chia DEV split (data/chia): P/R/F1 overall and per key, and
+# trials per second. Fails when precision or recall drops below the figures reached.
+DRAFT_MIN_PRECISION ?= 0.992
+DRAFT_MIN_RECALL ?= 0.952
+draft-eval: install
+	@$(PY) scripts/draft_eval.py --min-precision $(DRAFT_MIN_PRECISION) --min-recall $(DRAFT_MIN_RECALL)
+
 worker: install
 	@$(VENV)/bin/celery -A config worker --loglevel=INFO
 
@@ -42,6 +49,12 @@ beat: install
 
 bench: install
 	@$(PY) -m bench $(BENCH_ARGS)
+
+# Faults, measured: its own PostgreSQL, Redis, SMTP server, gunicorn and Celery worker on
+# ports 8100-8109 (RESILIENCE_PORT_BASE), broken on purpose; prints a table, exits 1 on
+# a lost or doubled email or application. Needs postgresql and redis-server installed.
+resilience: install
+	@$(PY) -m resilience $(RESILIENCE_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from .client_ip import client_ip
 from .models import AuditEvent, User
 
 
@@ -19,11 +20,17 @@ class AuditAction(models.TextChoices):
     APPLICATION_NOTE = "application.note", "Added a note"
     APPLICATION_ASSIGN = "application.assign", "Assigned"
     QUEUE_VIEW = "queue.view", "Viewed the applicants' list"
+    APPLICATION_CONTACT = "application.contact", "Logged a contact"
+    APPLICATION_VERIFY = "application.verify", "Verified a point to check"
     QUEUE_EXPORT = "queue.export", "Exported applicants (CSV)"
+    TODAY_VIEW = "dashboard.today", "Viewed today's work (names listed)"
     TRIAL_SETTINGS = "trial.settings", "Changed trial settings"
+    SCREENING_LOG_EXPORT = "trial.screening_log", "Exported the screening log"
     CRITERION_CREATE = "criterion.create", "Added a criterion"
     CRITERION_UPDATE = "criterion.update", "Changed a criterion"
     CRITERION_DELETE = "criterion.delete", "Deleted a criterion"
+    CRITERION_CONFIRM = "criterion.confirm", "Confirmed a drafted rule"
+    CRITERION_REJECT = "criterion.reject", "Rejected a drafted rule"
     ACCESS_REFUSED = "access.refused", "Refused access"
 
 
@@ -43,6 +50,13 @@ DETAIL_KEYS = frozenset(
         "consent_version",
         "criterion_id",
         "fields",
+        "contact_id",
+        "channel",
+        "outcome",
+        "criterion",
+        "verified",
+        "closing_reason",
+        "format",
     }
 )
 
@@ -70,9 +84,8 @@ def _check_detail(detail: dict[str, Any]) -> dict[str, Any]:
 
 
 def _client_address(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is what the server saw; behind a proxy, the proxy sets it through
-    # SECURE_PROXY_SSL_HEADER's companion configuration (gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") or None
+    # One rule for every consumer of the address (TRUSTED_PROXY_COUNT).
+    return client_ip(request)
 
 
 def audit_record(

@@ -19,6 +19,7 @@ from django_celery_beat.admin import CrontabScheduleAdmin
 from django_celery_beat.models import CrontabSchedule
 
 from accounts.audit import AuditAction
+from screening import admin_outbox  # noqa: F401 - registers the outbox
 from screening.forms_criteria import CriterionForm, questions_reference_html
 from screening.models import Criterion
 from screening.rule_text import rule_to_text
@@ -42,8 +43,8 @@ class CriterionAdmin(admin.ModelAdmin):
     """Criteria by trial, with the questions a rule may read listed beside the form."""
 
     form = CriterionForm
-    list_display = ["trial", "kind", "number", "short_text", "rule_text"]
-    list_filter = ["kind"]
+    list_display = ["trial", "kind", "number", "short_text", "rule_text", "origin", "review_state"]
+    list_filter = ["kind", "origin", "review_state"]
     list_select_related = ["trial"]
     search_fields = ["trial__nct_id", "text"]
     raw_id_fields = ["trial"]

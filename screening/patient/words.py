@@ -69,3 +69,15 @@ def criteria_for_patient(criteria: Iterable[Mapping[str, Any]]) -> list[dict[str
         words, tone = _OUTCOME[(criterion["kind"], criterion["outcome"])]
         rows.append({**criterion, "outcome_words": words, "tone": tone})
     return rows
+
+
+def turned_away_by_unchecked(criteria: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether every outcome that turns the patient away is an automatic reading of the
+    published criteria that the study team has not checked yet (`"unchecked"` in the
+    evaluation snapshot), so the patient is invited to send their details all the same."""
+    against = [
+        c
+        for c in criteria
+        if (c["kind"], c["outcome"]) in (("inclusion", "not_met"), ("exclusion", "met"))
+    ]
+    return bool(against) and all(c.get("unchecked") for c in against)

@@ -87,3 +87,32 @@ def email_opt_out_forget(*, email: str) -> None:
     """Forget a patient's "stop these emails" once nothing of the portal holds their address
     any more: erased, they are no longer anyone we could write to."""
     EmailOptOut.objects.filter(email__iexact=email.strip()).delete()
+
+
+def notifications_resend(*, notification_ids: list[int]) -> int:
+    """Queue failed emails again, from their first attempt (staff's "resend" in the admin).
+
+    Only rows in state "failed" change; sent, queued or sending rows are left alone, so a
+    resend can never double an email. Returns how many were queued again.
+    """
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update()
+            .filter(pk__in=notification_ids, state=Notification.State.FAILED)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            state=Notification.State.QUEUED, attempts=0, next_attempt_at=timezone.now()
+        )
+        for notification_id in ids:
+            transaction.on_commit(
+                lambda notification_id=notification_id: notification_enqueue(
+                    notification_id=notification_id
+                )
+            )
+    return len(ids)
+
+
+def notifications_failed_count() -> int:
+    """How many emails failed for good and wait for staff (admin, dashboard, /healthz)."""
+    return Notification.objects.filter(state=Notification.State.FAILED).count()
