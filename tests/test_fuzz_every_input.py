@@ -366,6 +366,7 @@ NAMED = [
     ("alice", "post", "/dashboard/applicants/bulk-status/", {"next": "home"}, 302),
     ("alice", "post", "/dashboard/applicants/bulk-status/", {"next": "//evil.example/"}, 302),
     ("alice", "post", "/dashboard/applicants/REF/notes/", {"text": "a\x00b"}, 400),
+    ("alice", "post", "/dashboard/applicants/bulk-assign/", {"next": "queue"}, 302),
     # Found by the fuzz: the admin's autocomplete re-rendering an id that is not one, and
     # allauth's admin letting an authenticator's raw data be edited into a broken row.
     ("admin", "post", "/admin/accounts/trialmembership/add/", {"user": "%00", "trial": ""}, 200),
