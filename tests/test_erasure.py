@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 
 from screening.models import Application, Notification
+from screening.services.contacts import ContactInput, contact_log, point_verify
 from screening.services.workflow import application_note_add, application_status_change
 from tests.factories import MembershipFactory
 from tests.patient_journey import AGNES_ANSWERS, reference_trial, walk
@@ -94,6 +95,20 @@ def test_withdraw_and_erase_leaves_nothing_of_the_patient_in_any_table(
             note=f"Spoke to {NAME} on {PHONE}",
         )
         application_note_add(application=application, author=casey, text=f"{NAME} prefers {EMAIL}")
+        contact_log(
+            application=application,
+            by=casey,
+            data=ContactInput(channel="phone", outcome="no_answer", note=f"Rang {PHONE}"),
+        )
+        point = application.evaluation["criteria"][0]
+        point_verify(
+            application=application,
+            by=casey,
+            kind=point["kind"],
+            number=str(point["number"]),
+            value_found=f"{NAME}'s chart",
+        )
+    Application.objects.filter(pk=application.pk).update(closing_reason_text=f"Called {NAME} back")
     # One email failed for good, its SMTP reason naming the address.
     failed = Notification.objects.filter(to_email=EMAIL).first()
     Notification.objects.filter(pk=failed.pk).update(

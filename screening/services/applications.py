@@ -15,7 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from screening.models import Application, Draft, Note, StatusChange
+from screening.models import (
+    Application,
+    ContactAttempt,
+    Draft,
+    Note,
+    PointVerification,
+    StatusChange,
+)
 from screening.models.applications import CLOSED_STATUSES
 from screening.questions import answers_validate
 from screening.selectors import trial_evaluate
@@ -189,8 +196,9 @@ def _announce(application: Application) -> None:
 def application_withdraw_and_erase(*, application: Application) -> Application:
     """The patient withdraws: erase everything of theirs, record the withdrawal.
 
-    Erased: the contact details and answers on the application; its draft; the team's
-    notes and the notes of its status changes (written about the person); the patient's
+    Erased: the contact details and answers on the application; its draft; what the team
+    wrote about the person (notes, the notes of status changes and contact attempts, a
+    closing reason in their words, values verified in source documents); the patient's
     emails in the outbox (address, reference, private links; a queued one is never sent);
     their "stop these emails" when no other application or draft holds the address. The
     audit trail names the application by reference and holds no personal data.
@@ -215,10 +223,13 @@ def application_withdraw_and_erase(*, application: Application) -> Application:
         key_prefixes=[f"resume-link:{draft_id}:"] if draft_id else [],
     )
     StatusChange.objects.filter(application=application).exclude(note="").update(note="")
+    ContactAttempt.objects.filter(application=application).exclude(note="").update(note="")
     Note.objects.filter(application=application).delete()
+    PointVerification.objects.filter(application=application).delete()
     application.full_name = ""
     application.email = ""
     application.phone = ""
+    application.closing_reason_text = ""
     application.answers = {}
     application.evaluation = {
         "trial": application.evaluation.get("trial", ""),
