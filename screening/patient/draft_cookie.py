@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-COOKIE_NAME = "screening_drafts"
+COOKIE_NAME = "patient_draft_tokens"
 SALT = "screening.patient.draft_cookie"
 # As long as a patient may reasonably take to find a value in their records. The draft
 # itself stays resumable by its emailed link for as long as it exists.
