@@ -7,6 +7,10 @@ HttpOnly, SameSite=Lax, Secure where the session cookie is, kept MAX_AGE after t
 save. It carries the same capability as the resume link the patient may ask for by
 email, and nothing else: never an answer, never a contact detail.
 
+On a shared computer the next person could continue the questionnaire for as long as the
+cookie lives, as they could with the emailed link; "Start again" on the first page
+replaces the draft, and applying or withdrawing forgets it.
+
 Views call `draft_token_get` to find a draft when the session has none, and
 `draft_token_set` / `draft_token_forget` when the session's drafts change; the
 `keeps_draft_cookie` decorator writes the cookie on the response.
