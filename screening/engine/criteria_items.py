@@ -44,6 +44,10 @@ class CriteriaItem:
     number: str
     text: str
     level: int = 0
+    # The text of the items a nested item sits under, outermost first, and the label of
+    # its group ("For parent participants:"): whether it stands alone, or is one of
+    # "any of the following", or is negated by its parent, is read from it.
+    lead: str = field(default="", compare=False)
 
 
 _WORDS_BEFORE = (
@@ -54,7 +58,7 @@ _HEADING = re.compile(
     r"^" + _WORDS_BEFORE + r"(?:"
     r"(?P<first>inclusion|exclusion|eligibility)"
     r"(?:\s*(?:and|&|/|or)\s*(?P<second>inclusion|exclusion))?"
-    r"(?:\s+criteri(?:a|on|as)\b(?P<tail>[^:\d]{0,50})?)?"
+    r"(?:\s+criteri(?:a|on|as)\b(?P<tail>[^:\d]{0,50})?(?:\([^()]{0,40}\))?)?"
     r"|criteri(?:a|on)\s+(?:for|of)\s+(?P<third>inclusion|exclusion|eligibility)"
     r")\s*(?:[:.\-–—]\s*(?P<rest>.*))?$",
     re.IGNORECASE,
@@ -195,8 +199,16 @@ def parse_criteria(text: str) -> Criteria:
     group = ""
     stack: list[Item] = []  # the open item at each depth, outermost first
     after_blank = False
+    lines = (text or "").splitlines()
+    # Kinds that have a heading at the margin: an indented copy of one of those is a
+    # stray; an indented heading that is the only one of its kind is the heading.
+    margin_kinds = {
+        heading[0]
+        for line in lines
+        if line[:1].strip() and (heading := _heading(line.strip())) is not None
+    }
 
-    for raw_line in (text or "").splitlines():
+    for raw_line in _split_trailing_headings(lines):
         if not raw_line.strip():
             after_blank = True
             continue
@@ -204,7 +216,7 @@ def parse_criteria(text: str) -> Criteria:
         blank_before, after_blank = after_blank, False
 
         heading = _heading(raw_line.strip())
-        if heading is not None and indent > 1:
+        if heading is not None and indent > 1 and heading[0] in margin_kinds:
             # A heading indented inside a list is a stray copy (one record has
             # "Exclusion Criteria:" inside an inclusion item): neither heading nor item.
             if not heading[1]:
@@ -264,6 +276,25 @@ def parse_criteria(text: str) -> Criteria:
     return criteria
 
 
+# "* At least 4 weeks since prior therapy. Exclusion Criteria": a heading run onto the
+# end of an item's line.
+_TRAILING_HEADING = re.compile(
+    r"^(?P<item>.*\S[.;])\s+(?P<heading>(?:key\s+)?(?:inclusion|exclusion)\s+criteria\s*:?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _split_trailing_headings(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        match = _TRAILING_HEADING.match(line)
+        if match is not None and _heading(match.group("heading")) is not None:
+            out.extend((match.group("item"), "", match.group("heading")))
+        else:
+            out.append(line)
+    return out
+
+
 _SUB_MARKER = re.compile(r"^\(?(?P<number>[a-z]|[ivx]{1,5}|\d{1,2})[.)]\s+(?P<text>\S.*)$")
 
 
@@ -284,7 +315,7 @@ def criteria_items(eligibility_criteria: str) -> list[CriteriaItem]:
     )
     for kind, section in sides:
         if section.items:
-            _flatten(kind, section.items, "", 0, items)
+            _flatten(kind, section.items, "", 0, items, "")
         else:
             for position, note in enumerate(section.notes, start=1):
                 items.append(CriteriaItem(kind=kind, number=str(position), text=note))
@@ -292,9 +323,15 @@ def criteria_items(eligibility_criteria: str) -> list[CriteriaItem]:
 
 
 def _flatten(
-    kind: Kind, siblings: list[Item], prefix: str, level: int, out: list[CriteriaItem]
+    kind: Kind,
+    siblings: list[Item],
+    prefix: str,
+    level: int,
+    out: list[CriteriaItem],
+    lead: str,
 ) -> None:
     for position, item in enumerate(siblings, start=1):
+        item_lead = " | ".join(part for part in (item.group, lead) if part)
         text = item.text
         number = item.number
         if not number:
@@ -305,5 +342,8 @@ def _flatten(
                 number = str(position)
         full = f"{prefix}.{number}" if prefix else number
         if text.strip():
-            out.append(CriteriaItem(kind=kind, number=full, text=text.strip(), level=level))
-        _flatten(kind, item.children, full, level + 1, out)
+            out.append(
+                CriteriaItem(kind=kind, number=full, text=text.strip(), level=level, lead=item_lead)
+            )
+        child_lead = " | ".join(part for part in (item_lead, text.strip()) if part)
+        _flatten(kind, item.children, full, level + 1, out, child_lead)
