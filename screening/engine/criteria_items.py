@@ -97,6 +97,31 @@ def plain_text(markdown: str) -> str:
     return "".join(parts).strip()
 
 
+# "Primary Study Exclusion Criteria:", "Part 1 additional inclusion criteria:",
+# "Substudy Inclusion Criteria:": a heading with words of its own before it.
+_QUALIFIED_HEADING = re.compile(
+    r"^(?P<qualifier>(?:[\w()&/,'.-]+\s+){1,5}?)(?P<kind>inclusion|exclusion)\s+criteri(?:a|on)\b"
+    r"(?P<tail>[^:]{0,40}):?\s*$",
+    re.IGNORECASE,
+)
+# Qualifiers that make a section a subgroup's: its items hold only for that subgroup.
+_SUBGROUP_QUALIFIER = re.compile(
+    r"\b(?:sub-?stud\w*|part|cohorts?|arms?|groups?|phase|stage|extension|expansion|"
+    r"escalation|healthy|controls?|partners?|parents?|caregivers?|donors?|for)\b",
+    re.IGNORECASE,
+)
+
+
+def _qualified_heading(line: str) -> tuple[Kind, str] | None:
+    """(kind, qualifier) for a heading with words before it, or None."""
+    bare = _EMPHASIS_EDGES.sub("", line)
+    match = _QUALIFIED_HEADING.match(bare)
+    if match is None:
+        return None
+    kind: Kind = "exclusion" if match.group("kind").lower() == "exclusion" else "inclusion"
+    return kind, bare.rstrip(":").strip()
+
+
 def _heading(line: str) -> tuple[Kind | None, str] | None:
     """(kind or None for a mixed or general heading, text after it) if `line` is one."""
     bare = _EMPHASIS_EDGES.sub("", line)
@@ -105,7 +130,8 @@ def _heading(line: str) -> tuple[Kind | None, str] | None:
         bare = _EMPHASIS_EDGES.sub("", bullet.group("text"))
     match = _HEADING.match(bare)
     if match is None:
-        return None
+        qualified = _qualified_heading(bare)
+        return (qualified[0], "") if qualified is not None else None
     first = (match.group("first") or match.group("third") or "").lower()
     second = (match.group("second") or "").lower()
     rest = (match.group("rest") or "").strip()
@@ -230,6 +256,10 @@ def parse_criteria(text: str) -> Criteria:
                 None: criteria.unlabelled,
             }[kind]
             group, stack = "", []
+            qualified = _qualified_heading(raw_line.strip())
+            if qualified is not None and _SUBGROUP_QUALIFIER.search(qualified[1]):
+                # "Substudy Inclusion Criteria:": the items under it hold for a subgroup.
+                group = qualified[1] + ":"
             if rest:
                 item = Item(number="", text=plain_text(rest), indent=indent, markdown=rest)
                 section.items.append(item)

@@ -807,6 +807,11 @@ _DURATION = re.compile(
 )
 
 
+# Someone else than the patient, whose age or status a criterion may give.
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:donors?|partners?|spouses?|parents?|mothers?|fathers?|siblings?|relatives?|"
+    r"caregivers?|carers?|guardians?|husbands?|wives|wife|offspring|family\s+members?)\b"
+)
 # Every age the drafter reads has a number and a word for age or years.
 _AGE_CUE = re.compile(r"age|year|yr|old|\dy|\sy\b|ans\b")
 
@@ -855,6 +860,9 @@ def _ages(s: str) -> tuple[list[_Found], bool]:
             continue  # "Ulcers older than 1 year": young ages need the word "age" or "old"
         if _DURATION.search(before) and not _AGE_BEFORE.search(before[-25:]):
             declined = True
+            continue
+        if _SOMEONE_ELSE.search(s[max(0, start - 80) : start]):
+            declined = True  # "a related donor aged 18 to 50", "death under 40 in relatives"
             continue
         op1 = _op_of(op1_raw)
         op2 = _op_of(op2_raw)
@@ -1253,7 +1261,7 @@ _NOT_ALONE = re.compile(
     r"|\b(?:no|not|without|absence\s+of|free\s+of|none\s+of)\b[^|]*:\s*(?:\||$)"
     r"|\b(?:such\s+as|e\.g\.?|for\s+example|for\s+instance|diagnos\w*|criteria\s+for|score|"
     r"points?|if|unless|except\w*|when|where|whose|cohorts?|parts?|arms?|groups?|"
-    r"dose[\s-]escalation|expansion|partners?|parents?|caregivers?|donors?|mothers?|"
+    r"dose[\s-]escalation|expansion|sub-?stud\w*|partners?|parents?|caregivers?|donors?|mothers?|"
     r"infants?|siblings?|healthy\s+(?:volunteers?|controls?)|controls?)\b"
     r"|^\s*(?:for|in)\s"
 )
@@ -1299,6 +1307,14 @@ def _stands_alone(lead: str, kind: Kind) -> bool:
     return True
 
 
+# An item that offers alternatives or examples of a class ("at least one additional risk
+# factor", "risk factors include age > 65, ..."): no part of it is required alone.
+_ALTERNATIVE_ITEM = re.compile(
+    r"\bat\s+least\s+(?:one|two|three)\s+(?!years?|months?|weeks?|days?)|\bone\s+or\s+more\b|"
+    r"\brisk\s+factors?\b|\bany\s+one\s+of\b|\b(?:one|two|three)\s+of\s+the\b"
+)
+
+
 def draft_criterion(text: str, kind: Kind, lead: str = "") -> DraftedRule | None:
     """A rule for one criterion `text` of `kind`, or None when none is read confidently.
 
@@ -1334,10 +1350,21 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
         found = [f for f in found if not sentence.start() <= f.span[0] < sentence.end()]
     if not found:
         return None
-    if _WHOLE_ITEM_DECLINE.search(s):
+    if _WHOLE_ITEM_DECLINE.search(s) or _ALTERNATIVE_ITEM.search(s):
         # Keep the yes/no status of pregnancy and breastfeeding (their rules and their
-        # negations are read mention by mention); bounds under a condition are dropped.
-        found = [f for f in found if f.key in ("pregnant", "breastfeeding")]
+        # negations are read mention by mention) where it points the usual way (not
+        # pregnant to join, pregnant excluded); bounds under a condition are dropped.
+        usual = kind == "exclusion"
+        found = [f for f in found if f.key in ("pregnant", "breastfeeding") and f.value is usual]
+    example = _EXAMPLE_MARK.search(s)
+    if example is not None:
+        # "Risk factors include, e.g., age > 65": what follows an example marker is not
+        # a requirement of its own.
+        found = [
+            f
+            for f in found
+            if f.key in ("pregnant", "breastfeeding") or f.span[0] < example.start()
+        ]
     infection_values = {f.value for f in found if f.key in _INFECTION_KEYS}
     if len(infection_values) > 1:
         # "No known HCV infection or known history of hepatitis B": one reading says free
