@@ -812,6 +812,10 @@ _SOMEONE_ELSE = re.compile(
     r"\b(?:donors?|partners?|spouses?|parents?|mothers?|fathers?|siblings?|relatives?|"
     r"caregivers?|carers?|guardians?|husbands?|wives|wife|offspring|family\s+members?)\b"
 )
+_OF_SOMEONE_ELSE = re.compile(
+    r"^[^.;]{0,25}?\b(?:in|of|for|among)\s+(?:a\s+|the\s+|their\s+|his\s+|her\s+)?"
+    r"(?:[\w-]+\s+){0,2}(?:relatives?|donors?|partners?|parents?|siblings?|family|spouses?|mothers?)\b"
+)
 # Every age the drafter reads has a number and a word for age or years.
 _AGE_CUE = re.compile(r"age|year|yr|old|\dy|\sy\b|ans\b")
 
@@ -861,7 +865,7 @@ def _ages(s: str) -> tuple[list[_Found], bool]:
         if _DURATION.search(before) and not _AGE_BEFORE.search(before[-25:]):
             declined = True
             continue
-        if _SOMEONE_ELSE.search(s[max(0, start - 80) : start]):
+        if _SOMEONE_ELSE.search(s[max(0, start - 80) : start]) or _OF_SOMEONE_ELSE.match(after):
             declined = True  # "a related donor aged 18 to 50", "death under 40 in relatives"
             continue
         op1 = _op_of(op1_raw)
@@ -1091,6 +1095,17 @@ _OTHER_INFECTIONS = re.compile(
 )
 
 
+_QUALIFIED_INFECTION = {
+    "hiv": re.compile(
+        r"\b(?:uncontrolled|poorly\s+controlled|not\s+controlled|untreated|unstable|"
+        r"progressive|detectable|cd4|viral\s+load|rna|copies|aids[\s-]defining)\b"
+    ),
+    "hepatitis_b_surface_antigen": re.compile(
+        r"\b(?:dna|viral\s+load|copies|iu\s*/\s*ml|replicat\w*|hbcab|core\s+antibod\w*|"
+        r"uncontrolled|untreated|reactivation)\b"
+    ),
+    "hepatitis_c": re.compile(r"\b(?:uncontrolled|untreated)\b"),
+}
 _EXAMPLE = re.compile(
     r"\b(?:such\s+as|e\.g\.?|eg,|for\s+example|for\s+instance|like|i\.e\.?|including)(?:\W|$)"
 )
@@ -1112,7 +1127,7 @@ def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
             start, end = m.start(), m.end()
             before = s[max(0, start - 60) : start]
             # "(HBsAg) test": the restated abbreviation is skipped.
-            after = re.sub(r"^\s*\([^()]{1,15}\)", "", s[end : end + 60])[:40]
+            after = re.sub(r"^\s*(?:\([^()]{1,15}\)|\))", "", s[end : end + 60])[:40]
             after_list = _OTHER_INFECTIONS.sub("", after)
             clause_before = re.split(r"[;:]|\.\s|\bbut\b|\bexcept\b|\bunless\b", before)[-1]
             if re.search(r"\bnegative\s+(?:[a-z]+\s+){0,2}$", clause_before) and not re.search(
@@ -1162,6 +1177,12 @@ def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
                 # "any ... status") whose reach the drafter cannot tell.
                 declined = True
                 continue
+            if not negated and kind == "exclusion" and _QUALIFIED_INFECTION[key].search(s):
+                # "Active hepatitis B (HBsAg positive and HBV DNA >= 500 IU/mL)",
+                # "uncontrolled HIV infection": an HBsAg-positive patient with no DNA, or
+                # one whose HIV is controlled, may join; the question cannot tell them.
+                declined = True
+                continue
             hits.append(_Found(key, "eq", not negated, (start, end)))
         if hits and len({h.value for h in hits}) > 1:
             declined = True
@@ -1202,6 +1223,8 @@ def _scores(s: str, kind: Kind) -> list[_Found]:
             if not numbers or any(not low_limit <= n <= high_limit for n in numbers):
                 continue
             span = (m.start(), m.end())
+            if _CONDITION.search(s[m.end() : m.end() + 50]):
+                continue  # "ECOG <= 2 for patients >= 16 years old": under a condition
             if op_words:
                 op = _op_of(op_words)
                 if op is None or len(numbers) != 1:
@@ -1278,7 +1301,7 @@ _ALTERNATIVES = re.compile(
 # holds only for them, so nothing in it is drafted.
 _SUBGROUP_SENTENCE = re.compile(
     r"(?:^|[.;]\s+)\W*(?:patients|participants|subjects|those|individuals|women|men)\s+"
-    r"(?:with|who|known|diagnosed|having)\b[^.;]{0,160}?"
+    r"(?:with|who|whose|known|diagnosed|having)\b[^.;]{0,160}?"
     r"\b(?:must|should|are\s+eligible|is\s+eligible|may|can|will\s+be(?!\s+excluded)|need)\b[^;]*?(?:[.;](?:\s|$)|$)"
 )
 
@@ -1307,6 +1330,13 @@ def _stands_alone(lead: str, kind: Kind) -> bool:
     return True
 
 
+_SUBGROUP_ONLY = re.compile(
+    r"\b(?:appl(?:y|ies)|applicable|relevant|restricted)\s+(?:only\s+)?(?:to|for)\b|"
+    r"\bonly\s+(?:to|for|at|in)\s|\bsites?\s*:"
+)
+_NOT_EXCLUDED = re.compile(
+    r"\b(?:not|never)\s+(?:be\s+)?excluded|\b(?:are|is|remain|be)\s+(?:still\s+)?eligible"
+)
 # An item that offers alternatives or examples of a class ("at least one additional risk
 # factor", "risk factors include age > 65, ..."): no part of it is required alone.
 _ALTERNATIVE_ITEM = re.compile(
@@ -1350,7 +1380,20 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
         found = [f for f in found if not sentence.start() <= f.span[0] < sentence.end()]
     if not found:
         return None
-    if _WHOLE_ITEM_DECLINE.search(s) or _ALTERNATIVE_ITEM.search(s):
+    if _SUBGROUP_ONLY.search(s):
+        # "This criterion applies only to patients who will receive chemotherapy".
+        return None
+    booleans = {f.value for f in found if f.key in BOOLEAN_KEYS}
+    if kind == "inclusion" and len(booleans) > 1:
+        # "Agree not to be pregnant, breastfeeding, or planning ...": one reading says
+        # not pregnant, the other breastfeeding: the negation's reach is not plain.
+        found = [f for f in found if f.key not in BOOLEAN_KEYS]
+    if (
+        _WHOLE_ITEM_DECLINE.search(s)
+        or _ALTERNATIVE_ITEM.search(s)
+        # "Patients whose disease is controlled should not be excluded".
+        or (kind == "exclusion" and _NOT_EXCLUDED.search(s))
+    ):
         # Keep the yes/no status of pregnancy and breastfeeding (their rules and their
         # negations are read mention by mention) where it points the usual way (not
         # pregnant to join, pregnant excluded); bounds under a condition are dropped.
@@ -1378,6 +1421,9 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
     ):
         # "Creatinine <= 1.5 x ULN or GFR >= 60": one alternative unread; the other alone
         # would turn away the patients who meet the first.
+        found = [f for f in found if f.key not in NUMERIC_RANGES]
+    if kind == "inclusion" and re.search(r"\bor\b", s) and _unread_compared_concept(s, found):
+        # "Creatinine <= institutional ULN OR GFR >= 50": the unread alternative.
         found = [f for f in found if f.key not in NUMERIC_RANGES]
     found = [resolved for f in found if (resolved := _resolve_sign(f, kind, s)) is not None]
     by_key: dict[str, list[_Found]] = {}
@@ -1506,6 +1552,22 @@ def _joined_by_and(s: str, kept: list[_Found]) -> bool:
         if not re.fullmatch(r"[\s,]*\band\b(?!/)[^,;]*", between) or re.search(r"\bor\b", between):
             return False
     return len(kept) > 1
+
+
+def _unread_compared_concept(s: str, found: list[_Found]) -> bool:
+    """Whether a measured concept with a comparator after it gave no fact."""
+    read = {f.key for f in found}
+    for match in _CONCEPT_RE.finditer(s):
+        group = next((g for g, v in match.groupdict().items() if v is not None), None)
+        key = _CONCEPT_BY_GROUP.get(group or "", "")
+        if key in read:
+            continue
+        if re.match(
+            rf"^[^;.\d]{{0,25}}?(?:{_CMP_ANY})\s*(?:\d|(?:the\s+)?(?:institutional|upper|uln|normal|lln))",
+            s[match.end() : match.end() + 60],
+        ):
+            return True
+    return False
 
 
 def _joined_by_relative(s: str, kept: list[_Found]) -> bool:
