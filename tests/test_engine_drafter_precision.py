@@ -124,7 +124,8 @@ def test_a_lead_that_restates_the_section_keeps_its_items(lead: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Inclusion Criteria:\n\n* Adults\n* At least 4 weeks since prior therapy. Exclusion Criteria\n"
+        "Inclusion Criteria:\n\n* Adults\n* At least 4 weeks "
+        "since prior therapy. Exclusion Criteria\n"
         "* Pregnancy or nursing.\n",
         "Inclusion criteria\n\n1. Adults\n\n   Exclusion Criteria\n\n2. Pregnancy or nursing.\n",
         "Inclusion Criteria (Parts 1 and 2):\n\n* Adults\n\nExclusion Criteria (Parts 1 and 2):\n\n"
@@ -152,7 +153,8 @@ def test_exclusion_headings_in_unusual_places_start_the_exclusions(text: str) ->
     "text, kind",
     [
         (
-            "Total bilirubin ≤ 1.5 × ULN (except subjects with Gilbert syndrome, who can have total bilirubin < 3.0 mg/dL)",
+            "Total bilirubin ≤ 1.5 × ULN (except subjects with Gilbert "
+            "syndrome, who can have total bilirubin < 3.0 mg/dL)",
             "inclusion",
         ),
         (
@@ -161,11 +163,13 @@ def test_exclusion_headings_in_unusual_places_start_the_exclusions(text: str) ->
         ),
         ("Full-dose anticoagulants. Low dose warfarin is allowed, with an INR ≤ 1.5", "exclusion"),
         (
-            "Negative HIV test, with the following exception: patients on stable antiretroviral therapy with CD4 > 200/µL are eligible",
+            "Negative HIV test, with the following exception: patients on stable "
+            "antiretroviral therapy with CD4 > 200/µL are eligible",
             "inclusion",
         ),
         (
-            "ALT > 1.5 × ULN at two visits, considered significant in the investigator or sponsor opinion",
+            "ALT > 1.5 × ULN at two visits, considered significant "
+            "in the investigator or sponsor opinion",
             "exclusion",
         ),
         (
@@ -175,11 +179,13 @@ def test_exclusion_headings_in_unusual_places_start_the_exclusions(text: str) ->
         ("For patients not receiving anticoagulation: INR ≤ 1.5", "inclusion"),
         ("Part 1: ANC > 1500/µL. Part 2: WBC < 20,000/µL", "inclusion"),
         (
-            "Lactating women; this criterion applies only to patients who will receive chemotherapy",
+            "Lactating women; this criterion applies only to "
+            "patients who will receive chemotherapy",
             "exclusion",
         ),
         (
-            "Active hepatitis B or C infection. Patients whose disease is controlled under antiviral therapy should not be excluded.",
+            "Active hepatitis B or C infection. Patients whose disease is "
+            "controlled under antiviral therapy should not be excluded.",
             "exclusion",
         ),
     ],
@@ -191,10 +197,12 @@ def test_exceptions_allowances_and_subgroup_rules_are_declined(text: str, kind: 
 @pytest.mark.parametrize(
     "text",
     [
-        "Participants with hepatitis B infection must be treated with antiviral therapy before enrolment.",
+        "Participants with hepatitis B infection must be treated "
+        "with antiviral therapy before enrolment.",
         "Patients with a history of hepatitis C must have been treated and cured.",
         "Patients known to be HIV positive are eligible if they have an undetectable viral load.",
-        "Subjects with hepatitis B or C are eligible on the condition that HBV DNA is undetectable.",
+        "Subjects with hepatitis B or C are eligible on the "
+        "condition that HBV DNA is undetectable.",
     ],
 )
 def test_a_rule_for_patients_with_an_infection_is_not_a_requirement_to_have_it(text: str) -> None:
@@ -340,7 +348,8 @@ def test_a_negative_test_before_the_infection_means_free_of_it(text: str, rule: 
         "No virus infection (i.e., HBV, HCV or HIV)",
         "Any human immunodeficiency virus (HIV) status.",
         "No known hepatitis C infection or known history of hepatitis B",
-        "Positive total HBcAb test followed by quantitative hepatitis B virus (HBV) DNA < 500 IU/mL",
+        "Positive total HBcAb test followed by quantitative "
+        "hepatitis B virus (HBV) DNA < 500 IU/mL",
     ],
 )
 def test_an_infection_under_a_negation_of_unclear_reach_is_declined(text: str) -> None:
@@ -364,7 +373,8 @@ def test_a_qualified_infection_does_not_exclude_every_carrier(text: str) -> None
 @pytest.mark.parametrize(
     "text",
     [
-        "A participant must agree not to be pregnant, breastfeeding, or planning to become pregnant",
+        "A participant must agree not to be pregnant, "
+        "breastfeeding, or planning to become pregnant",
         "Only at the Berlin site: pregnant and breastfeeding women are recruited",
     ],
 )
@@ -402,7 +412,8 @@ def test_the_age_of_someone_else_is_not_the_patients(text: str) -> None:
             {"q": "creatinine_clearance_ml_min", "op": "lt", "value": 50},
         ),
         (
-            "Pregnant or lactating women. Men may not participate unless they agree to use contraception.",
+            "Pregnant or lactating women. Men may not participate "
+            "unless they agree to use contraception.",
             "exclusion",
             {
                 "any": [
