@@ -447,3 +447,46 @@ def test_the_age_of_someone_else_is_not_the_patients(text: str) -> None:
 )
 def test_plain_criteria_are_still_read(text: str, kind: str, rule: dict) -> None:
     assert rule_of(text, kind) == rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Presence of HIV, HBV, HCV or TP infection",
+        "Documented HIV, hepatitis B and hepatitis C infection",
+        "Platelets ≥ 100 x 10^9/L, hemoglobin ≥ 9 g/dL or transfusion dependence",
+    ],
+)
+def test_an_inclusion_list_ending_in_an_unread_alternative_is_declined(text: str) -> None:
+    assert rule_of(text, "inclusion") is None
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        (
+            "eGFR greater than or equal to (≥) 15 and less than (<) 90 mL/min/1.73 m^2",
+            {
+                "all": [
+                    {"q": "gfr_ml_min", "op": "ge", "value": 15},
+                    {"q": "gfr_ml_min", "op": "lt", "value": 90},
+                ]
+            },
+        ),
+        ("Age greater than or equal to (≥) 18 years", {"q": "age", "op": "ge", "value": 18}),
+        ("Hemoglobin greater than (>) 9 g/dL", {"q": "hemoglobin_g_dl", "op": "gt", "value": 9}),
+    ],
+)
+def test_a_sign_restated_in_brackets_is_read_once(text: str, rule: dict) -> None:
+    assert rule_of(text, "inclusion") == rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HIV infected patients must be on antiretroviral therapy with a controlled infection.",
+        "Hepatitis B positive participants must receive antiviral prophylaxis.",
+    ],
+)
+def test_infected_patients_must_is_a_rule_for_a_subgroup(text: str) -> None:
+    assert rule_of(text, "inclusion") is None

@@ -1303,6 +1303,9 @@ _SUBGROUP_SENTENCE = re.compile(
     r"(?:^|[.;]\s+)\W*(?:patients|participants|subjects|those|individuals|women|men)\s+"
     r"(?:with|who|whose|known|diagnosed|having)\b[^.;]{0,160}?"
     r"\b(?:must|should|are\s+eligible|is\s+eligible|may|can|will\s+be(?!\s+excluded)|need)\b[^;]*?(?:[.;](?:\s|$)|$)"
+    r"|(?:^|[.;]\s+)\W*[^.;]{0,40}?\b(?:hiv|hbv|hcv|hepatitis\s+[bc]|hbsag)\b[^.;]{0,30}?"
+    r"(?:infected|positive)\s+(?:patients|participants|subjects|individuals|women|men)\s+"
+    r"\b(?:must|should|are\s+eligible|is\s+eligible|may|can|will\s+be(?!\s+excluded)|need)\b[^;]*?(?:[.;](?:\s|$)|$)"
 )
 
 
@@ -1345,6 +1348,10 @@ _ALTERNATIVE_ITEM = re.compile(
 )
 
 
+# "greater than or equal to (≥) 15": the sign restated in brackets, blanked (same length).
+_RESTATED_SIGN = re.compile(r"\(\s*(?:≥|≤|<|>|=|>=|<=|=>|=<)\s*\)")
+
+
 def draft_criterion(text: str, kind: Kind, lead: str = "") -> DraftedRule | None:
     """A rule for one criterion `text` of `kind`, or None when none is read confidently.
 
@@ -1367,7 +1374,7 @@ def draft_criterion(text: str, kind: Kind, lead: str = "") -> DraftedRule | None
 def _draft(text: str, kind: Kind) -> DraftedRule | None:
     if len(text) > 2000 or kind not in ("inclusion", "exclusion"):
         return None
-    s = _normalise(text)
+    s = _RESTATED_SIGN.sub(lambda m: " " * len(m.group(0)), _normalise(text))
     ages, _age_declined = _ages(s)
     measurements, _measure_declined = _measurements(s)
     pregnancy, _p = _yes_no(s, _PREGNANCY, kind, "pregnant")
@@ -1422,6 +1429,15 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
         # "Creatinine <= 1.5 x ULN or GFR >= 60": one alternative unread; the other alone
         # would turn away the patients who meet the first.
         found = [f for f in found if f.key not in NUMERIC_RANGES]
+    if (
+        kind == "exclusion"
+        and re.search(r"\band\b", s)
+        and not re.search(r"\bor\b", s)
+        and _unread_compared_concept(s, found)
+    ):
+        # "Coagulopathy defined by INR >= 1.2 and platelets <= 80,000": the unread
+        # part would make a broader exclusion than the text's.
+        found = [f for f in found if f.key not in NUMERIC_RANGES]
     if kind == "inclusion" and re.search(r"\bor\b", s) and _unread_compared_concept(s, found):
         # "Creatinine <= institutional ULN OR GFR >= 50": the unread alternative.
         found = [f for f in found if f.key not in NUMERIC_RANGES]
@@ -1441,6 +1457,24 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
     parts.sort(key=lambda part: part[0])
     rules = [rule_part for _start, rule_part, _used in parts]
     used_all = [f for _start, _rule, used in parts for f in used]
+    last_end = max(f.span[1] for f in used_all)
+    if (
+        kind == "inclusion"
+        and len(rules) > 1
+        and re.match(
+            r"^[^;.]{0,6}\bor\b(?!\s+(?:more|less|greater|higher|lower|equal))", s[last_end:]
+        )
+        and not _joined_by_or(s, [used[0] for _s, _r, used in parts])
+    ):
+        # "HIV, HBV, HCV or TP infection": a list whose last alternative is unread.
+        return None
+    if (
+        kind == "inclusion"
+        and sum(f.value is True for f in used_all if f.key in _INFECTION_KEYS) > 1
+    ):
+        # Two conditions required at once in an inclusion ("HIV, HBV and HCV"): rarely
+        # meant; more often a list of alternatives or an exclusion filed as inclusion.
+        return None
     if len(rules) == 1:
         rule: Rule = rules[0]
     elif kind == "inclusion" and all(
