@@ -490,3 +490,71 @@ def test_a_sign_restated_in_brackets_is_read_once(text: str, rule: dict) -> None
 )
 def test_infected_patients_must_is_a_rule_for_a_subgroup(text: str) -> None:
     assert rule_of(text, "inclusion") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shortening fraction > 29% and/or left ventricular ejection fraction ≥ 50%",
+        "Karnofsky ≥ 70 or ECOG 0-1",
+        "Lansky (age < 16 years at consent) or performance status ≥ 70",
+    ],
+)
+def test_an_inclusion_with_an_unread_alternative_comparison_is_declined(text: str) -> None:
+    rule = rule_of(text, "inclusion")
+    assert not keys_of(rule) & {"lvef_pct", "ecog", "age"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Men with pregnant or lactating partners are excluded",
+        "Male participants whose pregnant partners live with them",
+        "Men with pregnant female partners",
+    ],
+)
+def test_a_partners_pregnancy_is_not_the_patients(text: str) -> None:
+    assert rule_of(text, "exclusion") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Random blood glucose ≥ 200 mg/dL",
+        "2-hour glucose ≥ 200 mg/dL on OGTT",
+        "Postprandial glucose > 180 mg/dL",
+    ],
+)
+def test_a_glucose_that_is_not_the_fasting_value_is_not_drafted(text: str) -> None:
+    assert "glucose_mg_dl" not in keys_of(rule_of(text, "inclusion"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Standard risk 2: Patients must be >= 11 and < 25 years of age at enrollment",
+        "Cohort A: platelets ≥ 100 x 10^9/L",
+        "Group 2: age 18 to 40 years",
+    ],
+)
+def test_a_label_naming_a_subgroup_is_a_condition(text: str) -> None:
+    assert rule_of(text, "inclusion") is None
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        (
+            "Patients 18 years of age or older with > 3 unformed stools in 24 hours",
+            {"q": "age", "op": "ge", "value": 18},
+        ),
+        (
+            "Adult patients (18 years old or older) undergoing living or deceased "
+            "donor transplantation",
+            {"q": "age", "op": "ge", "value": 18},
+        ),
+        ("Adults (age ≥ 18 years) or emancipated minors", {"q": "age", "op": "ge", "value": 18}),
+    ],
+)
+def test_or_older_and_bracketed_ages_are_still_read(text: str, rule: dict) -> None:
+    assert rule_of(text, "inclusion") == rule

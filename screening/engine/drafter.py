@@ -451,7 +451,8 @@ _NOT_A_VALUE = re.compile(
     r"(?:birth|loss\s+of|change\s+in|gain|ideal|predicted|percent(?:age)?\s+of|decrease\s+in|"
     r"increase\s+in|reduction\s+in|variation|fluctuation|stable|history\s+of|"
     r"loss|lost|target|goal|dose|per\s+kg|mg/kg|maintain|keep|achieve|prior|previous|past|"
-    r"historical|historic|at\s+diagnosis)\s*$"
+    r"historical|historic|at\s+diagnosis|random|casual|post-?prandial|2-?h(?:our)?|two-hour|"
+    r"ogtt|tolerance\s+test|challenge)\s*$"
 )
 _NOT_A_VALUE_AFTER = re.compile(
     r"^\s*(?:loss|gain|change|reduction|percentile|centile|z-score|for\s+age|-for-|mutation|"
@@ -865,7 +866,18 @@ def _ages(s: str) -> tuple[list[_Found], bool]:
         if _DURATION.search(before) and not _AGE_BEFORE.search(before[-25:]):
             declined = True
             continue
-        if _SOMEONE_ELSE.search(s[max(0, start - 80) : start]) or _OF_SOMEONE_ELSE.match(after):
+        if (
+            _SOMEONE_ELSE.search(s[max(0, start - 80) : start])
+            or _OF_SOMEONE_ELSE.match(after)
+            or (
+                # "Lansky (age < 16 years) or performance status >= 70": an age that
+                # qualifies one of two alternatives.
+                re.search(
+                    r"\b(?:lansky|karnofsky|score|scale|status|ps|index)\s*\([^()]*$", s[:start]
+                )
+                and re.search(r"\bor\b", s)
+            )
+        ):
             declined = True  # "a related donor aged 18 to 50", "death under 40 in relatives"
             continue
         op1 = _op_of(op1_raw)
@@ -1009,6 +1021,11 @@ def _yes_no(s: str, pattern: re.Pattern[str], kind: Kind, key: str) -> tuple[lis
             or re.search(r"\b(?:previous|prior|recurrent|failed|past)\s+(?:\w+\s+)?$", before)
         ):
             continue
+        if re.match(
+            r"^(?:\s*(?:,|or|and|/)\s*[a-z-]+){0,3}\s+(?:female\s+)?(?:partners?|spouses?|wives|wife)\b",
+            after,
+        ):
+            continue  # "men with pregnant or lactating partners"
         if re.search(
             r"\b(?:partner|spouse|wife|husband|mother|infant|child(?![\s-]*bearing)|baby|babies|"
             r"neonat\w*|newborn)s?\b[^;.]{0,80}$",
@@ -1270,6 +1287,8 @@ _WHOLE_ITEM_DECLINE = re.compile(
     r"(?:one|two|three|\d)\s+(?:or\s+more\s+)?of\s+the\s+following|at\s+least\s+(?:one|two|\d)\s+of|"
     r"cohorts?|part\s+(?:\d|[a-c]\b|[ivx]+\b)|arm\s+(?:\d|[a-c]\b)|dose[\s-]escalation)\b"
     r"|^\W*(?:for|in)\s+(?:patients|participants|subjects|those|women|men|children|individuals)\b"
+    # "Standard risk 2: patients must be 11 to 24 years of age": a label naming a subgroup.
+    r"|^[^:]{0,40}\b(?:risk|group|cohort|arm|part|stratum|strata|phase|stage)\b[^:]{0,12}:\s"
     r"|(?:^|[\s;,(])(?:i|a|1)\)\s.*[\s;,(](?:ii|b|2)\)\s"
     r"|\b(?:or|and/or)\W*$"
 )
@@ -1438,7 +1457,7 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
         # "Coagulopathy defined by INR >= 1.2 and platelets <= 80,000": the unread
         # part would make a broader exclusion than the text's.
         found = [f for f in found if f.key not in NUMERIC_RANGES]
-    if kind == "inclusion" and re.search(r"\bor\b", s) and _unread_compared_concept(s, found):
+    if kind == "inclusion" and _ALTERNATIVE_OR.search(s) and _unread_compared_concept(s, found):
         # "Creatinine <= institutional ULN OR GFR >= 50": the unread alternative.
         found = [f for f in found if f.key not in NUMERIC_RANGES]
     found = [resolved for f in found if (resolved := _resolve_sign(f, kind, s)) is not None]
@@ -1588,8 +1607,19 @@ def _joined_by_and(s: str, kept: list[_Found]) -> bool:
     return len(kept) > 1
 
 
+# An "or" that joins alternatives, not one of "18 years or older", "≥ or =".
+_ALTERNATIVE_OR = re.compile(
+    r"\bor\b(?!\s+(?:older|younger|over|under|above|below|more|less|greater|higher|lower|"
+    r"equal|=|up\b|beyond))"
+)
+
+
 def _unread_compared_concept(s: str, found: list[_Found]) -> bool:
-    """Whether a measured concept with a comparator after it gave no fact."""
+    """Whether a measured concept with a comparator after it gave no fact, or a comparison
+    lies outside everything read ("Shortening fraction > 29 % and/or LVEF >= 50 %")."""
+    for compared in re.finditer(r"[<>≤≥]\s*\d", s):
+        if not any(f.span[0] <= compared.start() < f.span[1] + 1 for f in found):
+            return True
     read = {f.key for f in found}
     for match in _CONCEPT_RE.finditer(s):
         group = next((g for g, v in match.groupdict().items() if v is not None), None)
