@@ -558,3 +558,26 @@ def test_a_label_naming_a_subgroup_is_a_condition(text: str) -> None:
 )
 def test_or_older_and_bracketed_ages_are_still_read(text: str, rule: dict) -> None:
     assert rule_of(text, "inclusion") == rule
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Exclusively breastfed infants", "inclusion"),
+        ("Infants breast-fed for at least 3 months", "inclusion"),
+        ("Mothers who have breastfed before", "exclusion"),
+    ],
+)
+def test_breastfed_is_said_of_the_child(text: str, kind: str) -> None:
+    assert "breastfeeding" not in keys_of(rule_of(text, kind))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ASA 1 - a normal healthy patient. Example: fit, non-obese (BMI under 30), non-smoker",
+        "Healthy adult. Examples: BMI < 30 kg/m2 and no chronic illness",
+    ],
+)
+def test_values_after_an_example_label_are_not_rules(text: str) -> None:
+    assert "bmi" not in keys_of(rule_of(text, "inclusion"))

@@ -733,7 +733,7 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
 
 # Markers of an example or an illustration: what follows is not the criterion itself.
 _EXAMPLE_MARK = re.compile(
-    r"\b(?:such\s+as|e\.\s?g\.?|eg,|for\s+example|for\s+instance|i\.\s?e\.?)(?:\W|$)"
+    r"\b(?:such\s+as|e\.\s?g\.?|eg,|for\s+example|for\s+instance|i\.\s?e\.?|examples?\s*:)(?:\W|$)"
 )
 # A negation of the concept itself ("absence of QTc prolongation", "no known ...").
 _NEGATED_CONCEPT = re.compile(
@@ -973,7 +973,8 @@ _RESTATED_NEGATION = re.compile(
 
 _PREGNANCY = re.compile(r"\b(?:pregnan\w*|gravid\w*)\b")
 _BREASTFEEDING = re.compile(
-    r"\b(?:breast[\s-]?feed\w*|breast[\s-]?fed|lactating|lactation\w*|lactational|"
+    # "Breastfed" is said of the child ("exclusively breastfed infants"), not the mother.
+    r"\b(?:breast[\s-]?feed\w*|lactating|lactation\w*|lactational|"
     r"nursing(?!\s+(?:home|facilit|staff|care|student|personnel|assessment))|"
     r"breast[\s-]?milk)\b"
 )
