@@ -581,3 +581,25 @@ def test_breastfed_is_said_of_the_child(text: str, kind: str) -> None:
 )
 def test_values_after_an_example_label_are_not_rules(text: str) -> None:
     assert "bmi" not in keys_of(rule_of(text, "inclusion"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ECOG performance status > 2 (≥ 18 years old); Lansky < 50% (< 16 years old)",
+        "Karnofsky < 60 % (≥ 16 years) or Lansky < 60 % (< 16 years)",
+    ],
+)
+def test_an_age_in_brackets_after_a_score_is_not_a_bound_on_the_patient(text: str) -> None:
+    assert "age" not in keys_of(rule_of(text, "exclusion"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients with no history of HBV or HCV infection or who meet the following criteria",
+        "Not pregnant or nursing, or meet the criteria of Appendix 3",
+    ],
+)
+def test_an_item_with_an_alternative_set_of_criteria_is_declined(text: str) -> None:
+    assert not keys_of(rule_of(text, "inclusion")) & {"hepatitis_c", "hepatitis_b_surface_antigen"}

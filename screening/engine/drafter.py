@@ -877,6 +877,17 @@ def _ages(s: str) -> tuple[list[_Found], bool]:
                 )
                 and re.search(r"\bor\b", s)
             )
+            or (
+                # "ECOG > 2 (>= 18 years old)": an age in brackets after something else
+                # than its subject qualifies that thing.
+                re.search(r"\([^()]{0,12}$", s[:start])
+                and not re.search(
+                    r"(?:\b(?:adults?|patients?|participants?|subjects?|individuals?|people|"
+                    r"persons?|age[ds]?|volunteers?|men|women|males?|females?|children|"
+                    r"adolescents?|infants?|youth|boys?|girls?|population)|^)\s*\([^()]{0,12}$",
+                    s[:start],
+                )
+            )
         ):
             declined = True  # "a related donor aged 18 to 50", "death under 40 in relatives"
             continue
@@ -1290,6 +1301,7 @@ _WHOLE_ITEM_DECLINE = re.compile(
     r"|^\W*(?:for|in)\s+(?:patients|participants|subjects|those|women|men|children|individuals)\b"
     # "Standard risk 2: patients must be 11 to 24 years of age": a label naming a subgroup.
     r"|^[^:]{0,40}\b(?:risk|group|cohort|arm|part|stratum|strata|phase|stage)\b[^:]{0,12}:\s"
+    r"|\bor\s+(?:who\s+)?(?:meet|meets|fulfil\w*|satisf\w*)\b"
     r"|(?:^|[\s;,(])(?:i|a|1)\)\s.*[\s;,(](?:ii|b|2)\)\s"
     r"|\b(?:or|and/or)\W*$"
 )
