@@ -32,6 +32,7 @@ lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/mypy
+	@$(VENV)/bin/lint-imports --no-logo
 	@SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
 
 # The criteria drafter on the Chia DEV split (data/chia): P/R/F1 overall and per key, and

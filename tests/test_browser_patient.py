@@ -157,7 +157,7 @@ def test_mistakes_are_listed_at_the_top_and_beside_each_field(live_server, page)
 
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text("Enter a number, like 12 or 12.5.")
+    expect(summary).to_contain_text("Enter your age as a number, like 12.")
     expect(page.locator("input[name='age']")).to_have_attribute(
         "aria-describedby", re.compile("id_age_error")
     )

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import applications_for_user, memberships_for_user
@@ -40,8 +41,8 @@ def queue_for_user(*, user: Any) -> QuerySet[Application]:
     # the database instead of being decoded 25 times a page.
     return (
         applications_for_user(user=user)
-        .select_related("trial", "assigned_to")
-        .defer("answers", "evaluation", *_trial_beyond_nct_id("trial__"))
+        .select_related("trial", "assigned_to", "site")
+        .defer("answers", "evaluation", "site__contacts", *_trial_beyond_nct_id("trial__"))
     )
 
 
@@ -50,9 +51,16 @@ def queue_rows_label(*, applications: list[Application]) -> list[Application]:
     ``get_status_display`` rebuilds and hashes every lazy choice on each call."""
     statuses = {value: str(label) for value, label in Status.choices}
     verdicts = {value: str(label) for value, label in Verdict.choices}
+    today = timezone.localdate()
     for application in applications:
         application.status_label = statuses.get(application.status, application.status)
         application.verdict_label = verdicts.get(application.verdict, application.verdict)
+        # Calendar days since submission (the contact deadline counts working days).
+        application.days_waiting = (today - timezone.localdate(application.created_at)).days
+        site = application.site
+        application.site_label = (
+            ", ".join(p for p in (site.facility, site.city) if p) if site is not None else ""
+        )
     return applications
 
 

@@ -32,6 +32,8 @@ class Draft(models.Model):
     # Keys of the steps the patient has saved, so the flow can send them to the first
     # step not yet completed.
     completed_steps = models.JSONField(default=list, blank=True)
+    # Keys answered in "Find trials for me" and carried into this draft: not asked again.
+    carried = models.JSONField(default=list, blank=True)
     # Only set when the patient asks for a resume link by email.
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -138,6 +140,26 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # The site the patient prefers, among the trial's recruiting sites (none: no choice,
+    # or a trial without sites).
+    site = models.ForeignKey(
+        "trials.Location",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("preferred site"),
+    )
+    # Kept by screening.services.contacts from the contact log, so the queue and
+    # "Today's work" sort and filter on them without reading the log.
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+    next_action_on = models.DateField(null=True, blank=True, db_index=True)
+    visit_at = models.DateTimeField(_("screening visit"), null=True, blank=True)
+    # Why a closed application closed: a code (screening.closing_reasons) and free text.
+    closing_reason = models.CharField(max_length=40, blank=True)
+    closing_reason_text = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
