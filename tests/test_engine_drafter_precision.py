@@ -603,3 +603,42 @@ def test_an_age_in_brackets_after_a_score_is_not_a_bound_on_the_patient(text: st
 )
 def test_an_item_with_an_alternative_set_of_criteria_is_declined(text: str) -> None:
     assert not keys_of(rule_of(text, "inclusion")) & {"hepatitis_c", "hepatitis_b_surface_antigen"}
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Patients with ALL (except for patients with B-ALL) who fulfil the following criteria:",
+        "For participants in Part 2:",
+        "Cohort B:",
+    ],
+)
+def test_under_a_conditional_lead_only_the_usual_pregnancy_status_is_kept(lead: str) -> None:
+    assert rule_of("No pregnancy", "inclusion", lead) == {
+        "q": "pregnant",
+        "op": "eq",
+        "value": False,
+    }
+    assert rule_of("Pregnant or breastfeeding", "exclusion", lead) is not None
+    assert rule_of("Age 18 to 65 years", "inclusion", lead) is None
+    assert rule_of("Pregnant women", "inclusion", lead) is None
+
+
+def test_under_someone_elses_lead_not_even_pregnancy_is_kept() -> None:
+    assert rule_of("Not pregnant", "inclusion", "Partners of participants:") is None
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Key exclusion criteria for both phases:",
+        "The exclusion criteria for these volunteers will be:",
+    ],
+)
+def test_a_heading_like_lead_keeps_its_items(lead: str) -> None:
+    assert rule_of("HbA1c ≥ 8.0%", "exclusion", lead) == {"q": "hba1c_pct", "op": "ge", "value": 8}
+
+
+def test_a_score_in_a_plain_population_phrase_is_read() -> None:
+    rule = rule_of("ECOG performance status of 0 - 1 in patients deemed fit to undergo surgery")
+    assert rule == {"q": "ecog", "op": "le", "value": 1}

@@ -1252,7 +1252,11 @@ def _scores(s: str, kind: Kind) -> list[_Found]:
             if not numbers or any(not low_limit <= n <= high_limit for n in numbers):
                 continue
             span = (m.start(), m.end())
-            if _CONDITION.search(s[m.end() : m.end() + 50]):
+            condition = _CONDITION.search(s[m.end() : m.end() + 50])
+            if condition is not None and re.search(
+                r"[\d<>≤≥=]|\b(?:with|who\s+have|aged?|older|younger|years|unless|if|except\w*|due)\b",
+                s[m.end() + condition.start() : m.end() + condition.end() + 40],
+            ):
                 continue  # "ECOG <= 2 for patients >= 16 years old": under a condition
             if op_words:
                 op = _op_of(op_words)
@@ -1314,11 +1318,18 @@ _NOT_ALONE = re.compile(
     r"\b(?:two|three|four|\d)\s+(?:or\s+more\s+)?(?:of|from)\b|\bat\s+least\s+(?:two|three|\d)\b"
     r"|(?:^|\|\s*)(?:no|not|without|absence|free|neither|none|history|prior|previous)\b"
     r"|\b(?:no|not|without|absence\s+of|free\s+of|none\s+of)\b[^|]*:\s*(?:\||$)"
-    r"|\b(?:such\s+as|e\.g\.?|for\s+example|for\s+instance|diagnos\w*|criteria\s+for|score|"
-    r"points?|if|unless|except\w*|when|where|whose|cohorts?|parts?|arms?|groups?|"
-    r"dose[\s-]escalation|expansion|sub-?stud\w*|partners?|parents?|caregivers?|donors?|mothers?|"
+    r"|\b(?:such\s+as|e\.g\.?|for\s+example|for\s+instance|diagnos\w*|score|"
+    r"(?<!inclusion\s)(?<!exclusion\s)(?<!eligibility\s)criteria\s+for|"
+    r"points?|partners?|parents?|caregivers?|donors?|mothers?|"
     r"infants?|siblings?|healthy\s+(?:volunteers?|controls?)|controls?)\b"
-    r"|^\s*(?:for|in)\s"
+)
+# A lead that is a condition on the patient ("For participants in Part 2:", "Patients with
+# ALL (except B-ALL) who fulfil the following:"): the sub-items hold only under it, so
+# only the usual pregnancy status (not pregnant to join, pregnant excluded), which holds
+# for every patient, is kept.
+_LEAD_CONDITION = re.compile(
+    r"\b(?:if|unless|except\w*|when|where|whose|cohorts?|parts?|arms?|groups?|"
+    r"dose[\s-]escalation|expansion|sub-?stud\w*)\b|^\s*(?:for|in)\s"
 )
 # Alternatives: in an inclusion item each sub-item is then not required on its own (in
 # an exclusion, any one of them excludes, so each stands).
@@ -1347,22 +1358,27 @@ _RESTATES_SECTION = re.compile(
     r"\b(?:eligib\w*|includ\w*|inclusion|exclud\w*|exclusion|enrol\w*|participat\w*|criteria|"
     r"qualif\w*)\b[^|]*\bfollowing\b|^\W*(?:all|both)\s+(?:cohorts|parts|arms|groups|participants|"
     r"patients|subjects)\W*$|^\W*(?:study\s+)?(?:participants|patients|subjects)\W*$"
+    r"|^\W*(?:the\s+)?(?:key\s+|main\s+|general\s+)?(?:inclusion|exclusion|eligibility)\s+criteria\b"
 )
 
 
-def _stands_alone(lead: str, kind: Kind) -> bool:
-    """Whether an item under `lead` (parents and group label, " | "-joined) is a rule alone."""
+def _stands_alone(lead: str, kind: Kind) -> str:
+    """How an item under `lead` (parents and group label, " | "-joined) stands: "alone",
+    "conditional" (only the usual pregnancy status holds) or "not" (nothing is drafted)."""
+    standing = "alone"
     for segment in _normalise(lead).split(" | "):
         if kind == "inclusion" and _ALTERNATIVES.search(segment):
-            return False
+            return "not"
         if _RESTATES_SECTION.search(segment) and not re.search(
             r"\b(?:two|three|four|\d)\s+(?:or\s+more\s+)?of\b|\bat\s+least\s+(?:two|three|\d)\b",
             segment,
         ):
             continue
         if _NOT_ALONE.search(segment):
-            return False
-    return True
+            return "not"
+        if _LEAD_CONDITION.search(segment):
+            standing = "conditional"
+    return standing
 
 
 _SUBGROUP_ONLY = re.compile(
@@ -1396,14 +1412,15 @@ def draft_criterion(text: str, kind: Kind, lead: str = "") -> DraftedRule | None
     nothing is drafted. Never raises.
     """
     try:
-        if lead and not _stands_alone(lead, kind):
+        standing = _stands_alone(lead, kind) if lead else "alone"
+        if standing == "not":
             return None
-        return _draft(text or "", kind)
+        return _draft(text or "", kind, usual_pregnancy_only=standing == "conditional")
     except Exception:  # a drafter must never break an import: propose nothing
         return None
 
 
-def _draft(text: str, kind: Kind) -> DraftedRule | None:
+def _draft(text: str, kind: Kind, usual_pregnancy_only: bool = False) -> DraftedRule | None:
     if len(text) > 2000 or kind not in ("inclusion", "exclusion"):
         return None
     s = _RESTATED_SIGN.sub(lambda m: " " * len(m.group(0)), _normalise(text))
@@ -1428,7 +1445,8 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
         # not pregnant, the other breastfeeding: the negation's reach is not plain.
         found = [f for f in found if f.key not in BOOLEAN_KEYS]
     if (
-        _WHOLE_ITEM_DECLINE.search(s)
+        usual_pregnancy_only
+        or _WHOLE_ITEM_DECLINE.search(s)
         or _ALTERNATIVE_ITEM.search(s)
         # "Patients whose disease is controlled should not be excluded".
         or (kind == "exclusion" and _NOT_EXCLUDED.search(s))
