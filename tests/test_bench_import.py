@@ -23,3 +23,4 @@ def test_import_rates_measure_creation_and_the_no_change_pass_and_leave_the_data
     assert rates["created_per_second"] > 0 and rates["unchanged_per_second"] > 0
     assert list(Trial.objects.values_list("nct_id", "imported_at")) == before
     assert "records/s" in rates["lines"][0]
+    assert rates["drafted_trials_per_second"] > 0 and "drafting apart" in rates["lines"][2]

@@ -4,11 +4,12 @@ Persona: a patient who copies values from a lab report, on the English or the Fr
 page, with the report's separators, units and spaces.
 """
 
+import math
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from screening.models import Draft
@@ -127,7 +128,9 @@ def typed_values(draw):
     q = QUESTIONS[key]
     places = 0 if q.type == "integer" else draw(st.integers(0, 3))
     step = Decimal(1).scaleb(-places)
-    low, high = int(Decimal(str(q.min)) / step), int(Decimal(str(q.max)) / step)
+    low = math.ceil(Decimal(str(q.min)) / step)
+    high = math.floor(Decimal(str(q.max)) / step)
+    assume(low <= high)
     value = (draw(st.integers(low, high)) * step).normalize()
     return key, value
 

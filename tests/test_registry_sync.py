@@ -187,7 +187,7 @@ def test_the_daily_job_runs_each_enabled_saved_query_incrementally(monkeypatch):
     saved = RegistrySyncQuery.objects.create(name="Obesity", condition="obesity", statuses=[])
     RegistrySyncQuery.objects.create(name="Off", condition="asthma", enabled=False)
 
-    assert tasks.registry_sync_daily.delay().get() == 1
+    assert tasks.registry_sync_daily.apply().get() == 1
     run = RegistrySyncRun.objects.get()
     assert run.query == saved and run.failed == 1
     saved.refresh_from_db()
@@ -200,7 +200,7 @@ def test_the_daily_job_runs_each_enabled_saved_query_incrementally(monkeypatch):
     assert sync_query_for(saved=saved).updated_since == date(2026, 3, 9)
     registry.pages = {None: {"studies": PAGE_1["studies"]}}
     registry.requests.clear()
-    tasks.registry_sync_query.delay(saved.pk).get()
+    tasks.registry_sync_query.apply(args=[saved.pk]).get()
     assert registry.requests[0].url.params["filter.advanced"] == (
         "AREA[LastUpdatePostDate]RANGE[2026-03-09,MAX]"
     )

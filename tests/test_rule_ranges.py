@@ -115,3 +115,24 @@ def test_the_admin_and_the_services_refuse_it(admin_client, world):  # noqa: F81
             rule={"q": "hemoglobin_g_dl", "op": "lt", "value": 110},
         )
     assert not Criterion.objects.filter(trial=trial).exists()
+
+
+def test_every_rule_the_drafter_proposes_passes_the_validator():
+    """The drafter (pure, in screening.engine) proposes; whatever stores its rules goes
+    through Criterion.full_clean and so through rule_validate. Its proposals on the Chia
+    set already hold to the ranges: none would be refused there."""
+    from pathlib import Path
+
+    from screening.engine.drafter import draft_criterion
+
+    drafted = 0
+    source = Path(__file__).resolve().parent.parent / "data" / "chia" / "criteria.jsonl"
+    for line in source.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        for kind in ("inclusion", "exclusion"):
+            for item in (record.get(kind) or "").splitlines():
+                proposal = draft_criterion(item.strip(), kind)
+                if proposal is not None:
+                    rule_validate(proposal.rule)
+                    drafted += 1
+    assert drafted > 100

@@ -66,6 +66,9 @@ def test_the_row_and_the_queryset_agree(status):
     taking = set(Trial.objects.taking_applicants().values_list("pk", flat=True))
     assert (trial.pk in taking) is trial.takes_applicants is status_takes_applicants(status)
     assert paused.pk not in taking and not paused.takes_applicants
+    # The catalogue lists open trials first by the same decision.
+    rank = Trial.objects.values_list("open_rank", flat=True).get(pk=trial.pk)
+    assert rank == (0 if status_takes_applicants(status) else 1)
 
 
 @pytest.mark.parametrize("status", ["COMPLETED", "WITHDRAWN", "TERMINATED", "NO_LONGER_AVAILABLE"])

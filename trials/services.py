@@ -215,6 +215,7 @@ class ImportReport:
         self.closed += other.closed
         self.unchanged += other.unchanged
         self.failures += other.failures
+        self.written += other.written
 
     def summary(self) -> str:
         line = f"created {self.created}, updated {self.updated}, failed {self.failed}"
@@ -237,8 +238,17 @@ def trial_import_documents(*, documents: Iterable[tuple[str, object]]) -> Import
 
 
 def trial_import_studies(*, report: ImportReport, source: str, document: object) -> None:
-    """Import one parsed document's studies into `report` (see `trial_import_documents`)."""
+    """Import one parsed document's studies into `report` (see `trial_import_documents`).
+
+    Call `trial_import_finish` once after the last document: what derives from the whole
+    catalogue (similar trials) is refreshed once, not per page.
+    """
     _import_document(report, source, document)
+
+
+def trial_import_finish(*, report: ImportReport) -> None:
+    """Refresh what derives from the catalogue for the trials `report` wrote."""
+    _after_import(report)
 
 
 def trial_import_paths(*, paths: Iterable[Path]) -> ImportReport:
@@ -284,23 +294,56 @@ def _read_text(file: Path) -> str:
     return file.read_text(encoding="utf-8")
 
 
+# Studies compared with the stored rows per query: one read instead of one locked read
+# (and one commit) per study, so an incremental run that finds no change stays cheap.
+COMPARE_BATCH = 500
+
+
 def _import_document(report: ImportReport, source: str, document: object) -> None:
     try:
         records = studies_in_document(document)
     except RecordError as exc:
         report.failures.append(ImportFailure(source, "", exc.field, exc.problem))
         return
-    for index, record in enumerate(records):
+    for start in range(0, len(records), COMPARE_BATCH):
+        _import_batch(report, source, records, start, start + COMPARE_BATCH)
+
+
+def _import_batch(
+    report: ImportReport, source: str, records: list[Any], start: int, stop: int
+) -> None:
+    """Map records[start:stop]; skip those identical to their stored row, read in one
+    query without locking; write the others one by one (`_trial_write` compares again
+    under its lock, so a concurrent writer is never overwritten blindly)."""
+    mapped: list[tuple[str, str, StudyData, dict[str, Any]]] = []
+    for index in range(start, min(stop, len(records))):
+        record = records[index]
         where = source if len(records) == 1 else f"{source} studies[{index}]"
         nct_id = _loose_nct_id(record)
         try:
             data = study_from_record(record)
-            trial, outcome = _trial_write(data)
         except RecordError as exc:
             report.failures.append(
                 ImportFailure(where, exc.nct_id or nct_id, exc.field, exc.problem)
             )
             continue
+        mapped.append((where, nct_id, data, trial_fields_from_study(data)))
+    if not mapped:
+        return
+    names = list(mapped[0][3])
+    stored = {
+        row["nct_id"]: row
+        for row in Trial.objects.filter(nct_id__in=[m[2].nct_id for m in mapped]).values(
+            "nct_id", *names
+        )
+    }
+    for where, nct_id, data, fields in mapped:
+        row = stored.get(data.nct_id)
+        if row is not None and all(row[name] == value for name, value in fields.items()):
+            report.unchanged += 1
+            continue
+        try:
+            trial, outcome = _trial_write(data)
         except (DataError, IntegrityError) as exc:
             # A value the database refuses (e.g. too long): its transaction rolled back whole.
             problem = str(exc).strip().splitlines()[0]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from trials.importers.client import RegistryClient, RegistryError, StudyQuery
 from trials.models import RegistrySyncQuery, RegistrySyncRun
-from trials.services import ImportReport, trial_import_studies
+from trials.services import ImportReport, trial_import_finish, trial_import_studies
 
 # (studies done so far, total the registry announced or None)
 Progress = Callable[[int, int | None], None]
@@ -64,7 +64,9 @@ def registry_sync(
     except RegistryError as exc:
         run.status = RegistrySyncRun.Status.FAILED
         run.error = str(exc)
+        trial_import_finish(report=report)
     else:
+        trial_import_finish(report=report)
         run.status = (
             RegistrySyncRun.Status.PARTIAL if report.failed else RegistrySyncRun.Status.SUCCEEDED
         )

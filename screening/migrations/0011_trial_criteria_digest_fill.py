@@ -27,7 +27,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("screening", "0010_draft_carried_answers"),
-        ("trials", "0009_trial_criteria_digest"),
+        ("trials", "0010_trial_criteria_digest"),
     ]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

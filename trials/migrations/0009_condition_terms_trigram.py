@@ -26,6 +26,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("trials", "0005_registry_sync")]
+    dependencies = [("trials", "0008_open_rank_expanded_access")]
 
     operations = [migrations.RunPython(create, drop)]

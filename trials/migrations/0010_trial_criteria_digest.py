@@ -34,7 +34,7 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("trials", "0008_open_rank_with_registry_statuses")]
+    dependencies = [("trials", "0009_condition_terms_trigram")]
 
     operations = [
         migrations.AddField(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trials', '0004_search_vector'),
+        ('trials', '0006_trial_contact_deadline_days'),
     ]
 
     operations = [
