@@ -44,7 +44,7 @@ from screening.eligibility import (
     CriterionSpec,
     Rule,
     answers_with_derived,
-    criterion_evaluate,
+    criterion_outcome,
     evaluate,
     keys_asked,
     rule_keys,
@@ -393,10 +393,10 @@ def _results(
         or split < 0
         or any(a is not b for a, b in zip(specs[split:], stored, strict=True))
     ):
-        return tuple(criterion_evaluate(spec, values) for spec in specs)
+        return tuple(criterion_outcome(spec, values) for spec in specs)
     if digest not in shared:
-        shared[digest] = tuple(criterion_evaluate(spec, values) for spec in stored)
-    return tuple(criterion_evaluate(spec, values) for spec in specs[:split]) + shared[digest]
+        shared[digest] = tuple(criterion_outcome(spec, values) for spec in stored)
+    return tuple(criterion_outcome(spec, values) for spec in specs[:split]) + shared[digest]
 
 
 def _code_encoding(nct_id: str) -> list[CriterionSpec]:

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Q
 
-from screening.eligibility import answers_with_derived, criterion_evaluate
+from screening.eligibility import answers_with_derived, criterion_outcome
 from screening.matching.engine import (
     QuestionDomain,
     Shape,
@@ -224,7 +224,7 @@ def matches_rank(*, search: Search, answers: Mapping[str, Any]) -> Matches:
     shown: list[Candidate] = []
     not_shown = {"too_far": search.too_far, "age": 0, "sex": 0, "answers": 0}
     for shape in search.shapes:
-        result = standing([criterion_evaluate(spec, values) for spec in shape.specs])
+        result = standing([criterion_outcome(spec, values) for spec in shape.specs])
         for candidate in shape.members:
             candidate.standing = result
         if result.verdict == "not_eligible":
