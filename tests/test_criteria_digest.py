@@ -210,6 +210,14 @@ def by_bulk_update(trial, admin_client, coordinator):
     Criterion.objects.bulk_update([criterion], ["rule"])
 
 
+def by_bulk_update_moving_it_to_another_trial(trial, admin_client, coordinator):
+    criterion = one(trial)
+    other = TrialFactory()
+    criterion.trial = other
+    Criterion.objects.bulk_update([criterion], ["trial"])
+    assert Trial.objects.get(pk=other.pk).criteria_digest != ""
+
+
 def by_deleting_and_bulk_creating(trial, admin_client, coordinator):
     criterion = one(trial)
     criterion.delete()
@@ -257,6 +265,7 @@ WRITES = [
     by_a_queryset_update,
     by_a_queryset_delete,
     by_bulk_update,
+    by_bulk_update_moving_it_to_another_trial,
     by_deleting_and_bulk_creating,
     by_loaddata,
 ]

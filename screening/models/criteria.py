@@ -1,12 +1,14 @@
 """A trial's published criteria, each with the rule that pre-screens it.
 
-Every trial carries `criteria_digest`: a content hash of what screening reads of its
-criteria (`criteria_digest`). Screening all trials reads the digest from the trial's
-row and loads criteria only for a digest it has not parsed yet, so trials with equal
-criteria are read and evaluated once. The digest is kept in step here, in the model
-layer, by every ORM write of a criterion: `save` (the services, the admin, the editor,
-`loaddata`), `delete`, and the queryset's `update`, `delete`, `bulk_create` and
-`bulk_update` (the drafter, the bench's seeding), each in the write's transaction.
+Every trial carries `Trial.criteria_digest`: a content hash of what screening reads of
+its criteria (`criteria_content`, `content_digest`). Screening all trials reads the
+digest from the trial's row and loads criteria only for a digest it has not parsed
+yet, so trials with equal criteria are read and evaluated once. The digest is kept in
+step here, in the model layer, by every ORM write of a criterion: `save` (the services,
+the admin, the editor, `loaddata`), `delete`, and the queryset's `update` (which
+`bulk_update` calls), `delete` and `bulk_create` (the drafter, the bench's seeding),
+each in the write's transaction. A write around the ORM (raw SQL) is not seen:
+`criteria_digests_refresh` puts it right.
 """
 
 from __future__ import annotations
@@ -83,10 +85,6 @@ def criteria_digests_refresh(trial_ids: Iterable[int | None], *, using: str = "d
             )
 
 
-def _pk_of(value: Any) -> Any:
-    return getattr(value, "pk", value)
-
-
 class CriterionQuerySet(models.QuerySet["Criterion"]):
     """Criteria whose bulk writes keep their trials' digests in step."""
 
@@ -94,14 +92,20 @@ class CriterionQuerySet(models.QuerySet["Criterion"]):
         return set(models.QuerySet.values_list(self.order_by(), "trial_id", flat=True))
 
     def update(self, **kwargs: Any) -> int:
+        # `bulk_update` writes through here too (one update per batch, with Case values).
         if not DIGEST_FIELDS.intersection(kwargs):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db, savepoint=False):
-            trial_ids = self._trial_ids()
-            for name in ("trial", "trial_id"):
-                if name in kwargs:
-                    trial_ids.add(_pk_of(kwargs[name]))
+            rows = dict(models.QuerySet.values_list(self.order_by(), "pk", "trial_id"))
             count = super().update(**kwargs)
+            trial_ids = set(rows.values())
+            if {"trial", "trial_id"}.intersection(kwargs):
+                # Rows moved to another trial: the trials they joined change too.
+                trial_ids |= set(
+                    models.QuerySet(Criterion, using=self.db)
+                    .filter(pk__in=list(rows))
+                    .values_list("trial_id", flat=True)
+                )
             criteria_digests_refresh(trial_ids, using=self.db)
         return count
 
@@ -118,19 +122,6 @@ class CriterionQuerySet(models.QuerySet["Criterion"]):
             created = super().bulk_create(objs, *args, **kwargs)
             criteria_digests_refresh((obj.trial_id for obj in objs), using=self.db)
         return created
-
-    def bulk_update(
-        self, objs: Iterable[Criterion], fields: Any, batch_size: int | None = None
-    ) -> int:
-        objs = list(objs)
-        if not DIGEST_FIELDS.intersection(fields):
-            return super().bulk_update(objs, fields, batch_size=batch_size)
-        with transaction.atomic(using=self.db, savepoint=False):
-            # A row moved to another trial changes the one it left too.
-            trial_ids = self.filter(pk__in=[obj.pk for obj in objs])._trial_ids()
-            count = super().bulk_update(objs, fields, batch_size=batch_size)
-            criteria_digests_refresh(trial_ids | {obj.trial_id for obj in objs}, using=self.db)
-        return count
 
 
 class Criterion(models.Model):
