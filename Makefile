@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint bench worker beat clean
+.PHONY: install run test lint bench worker beat clean messages
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,11 @@ lint: install
 	@$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/mypy
 	@SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
+
+# Extract new strings into locale/*/django.po (needs GNU gettext), compile the .mo with
+# polib, and list every string still without a translation (exit 1 while any is missing).
+messages: install
+	@$(PY) -m config.translations
 
 worker: install
 	@$(VENV)/bin/celery -A config worker --loglevel=INFO
