@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from screening.explain import number_text
 from screening.models import Application
 from screening.questions import (
     BOOLEAN,
@@ -114,6 +115,19 @@ class QuestionsForm(ErrorSummaryMixin, forms.Form):
                 )
             if question.key in answers:
                 self.initial.update(_initial_for(question, answers[question.key]))
+
+    @property
+    def offers_unknown(self) -> bool:
+        """Whether any question on this step has an “I don't know” answer (the page may
+        only suggest that answer then)."""
+        for name, field in self.fields.items():
+            if name.endswith(UNKNOWN_SUFFIX):
+                return True
+            if isinstance(field, forms.ChoiceField) and any(
+                value == UNKNOWN for value, _label in field.choices
+            ):
+                return True
+        return False
 
     def __iter__(self) -> Iterator[QuestionField]:  # type: ignore[override]
         for question in self.questions:
@@ -289,7 +303,7 @@ def _parse_number(text: str) -> Decimal | None:
 def _plain(number: float | None) -> str:
     if number is None:
         return ""
-    return str(int(number)) if float(number) == int(number) else str(number)
+    return number_text(number)
 
 
 class ApplyForm(ErrorSummaryMixin, forms.Form):

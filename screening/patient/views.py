@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from config.language import remember_language
 from screening.models import Application, Draft
 from screening.selectors import trial_evaluate
 from screening.selectors_consent import consent_terms
@@ -36,8 +37,10 @@ from screening.services.applications import (
 from trials.models import Trial
 
 from . import words
+from .estimate import questionnaire_estimate
 from .flow import Flow, QuestionStep
 from .forms import ApplyForm, EmailLinkForm, QuestionsForm
+from .glance import result_glance
 from .selectors import trials_similar
 
 SESSION_DRAFTS = "screening_drafts"
@@ -107,7 +110,7 @@ def start(request: HttpRequest, nct_id: str) -> HttpResponse:
     return render(
         request,
         "screening/start.html",
-        {"trial": trial, "draft": draft, "step_count": len(flow.steps)},
+        {"trial": trial, "draft": draft, "estimate": questionnaire_estimate(trial)},
     )
 
 
@@ -142,7 +145,8 @@ def step(request: HttpRequest, nct_id: str, step: str) -> HttpResponse:
             request.POST, questions=questions, answers=draft.answers, context=draft.answers
         )
         valid = form.is_valid()
-        if valid or action in ("back", "later"):
+        switching = action.startswith("language-")
+        if valid or action in ("back", "later") or switching:
             draft = draft_answers_save(
                 draft=draft,
                 answers=form.answers(),
@@ -159,6 +163,11 @@ def step(request: HttpRequest, nct_id: str, step: str) -> HttpResponse:
                 )
             if action == "later":
                 return redirect("screening:save", trial.nct_id)
+            if switching:
+                # The EN | FR switch on a step: answers saved, same step, new language.
+                return remember_language(
+                    redirect(_step_url(trial, current)), action.removeprefix("language-")
+                )
             evaluation = trial_evaluate(trial=trial, answers=draft.answers)
             if evaluation["verdict"] == "not_eligible":
                 return redirect("screening:result", trial.nct_id)
@@ -208,7 +217,10 @@ def result(request: HttpRequest, nct_id: str) -> HttpResponse:
             "trial": trial,
             "verdict": verdict,
             "verdict_words": words.VERDICT[verdict],
-            "criteria": words.criteria_for_patient(evaluation["criteria"]),
+            "glance": result_glance(
+                trial=trial, answers=draft.answers, criteria=evaluation["criteria"]
+            ),
+            "find_trials_url": reverse("trials:list"),
             "early": remaining is not None,
             "last_step": completed[-1] if completed else (steps[0] if steps else None),
             "steps": steps,
