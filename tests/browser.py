@@ -1,14 +1,11 @@
 """Helpers for browser tests: accessibility scans and step screenshots."""
 
-import re
-from functools import lru_cache
 from pathlib import Path
 
-import polib
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
-from config.translations import catalogue_path
+from tests.language_check import mixed_text
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 _axe = Axe()
@@ -34,43 +31,12 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-# --- Language: which portal strings exist in which language (from the catalogue). ---
-
-_ENGLISH_WORDS = re.compile(r"\b(the|your|you|with|this|that|and|of|is|are|not|will)\b", re.I)
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").split())
-
-
-@lru_cache(maxsize=1)
-def _catalogue() -> tuple[frozenset[str], frozenset[str]]:
-    """(English msgids, French msgstrs) of every entry whose two languages differ."""
-    po = polib.pofile(str(catalogue_path("fr")))
-    english, french = set(), set()
-    for entry in po.translated_entries():
-        pairs = (
-            [(entry.msgid, entry.msgstr)]
-            if not entry.msgid_plural
-            else [
-                (entry.msgid, entry.msgstr_plural[0]),
-                (entry.msgid_plural, entry.msgstr_plural[1]),
-            ]
-        )
-        for source, target in pairs:
-            source, target = _normal(source), _normal(target)
-            if source != target and "%" not in source:
-                english.add(source)
-                french.add(target)
-    return frozenset(english), frozenset(french)
-
-
 _TEXT_NODES = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const out = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!parent || parent.closest('script, style, noscript, template')) continue;
+    if (!parent || parent.closest('script, style, noscript, template, code')) continue;
     const text = node.textContent.replace(/\\s+/g, ' ').trim();
     if (text.length < 2) continue;
     const marked = parent.closest('[lang]');
@@ -81,23 +47,11 @@ _TEXT_NODES = """() => {
 
 
 def assert_one_language(page: Page, language: str) -> None:
-    """No page mixes languages: every text node outside registry text (marked lang="en")
-    is in `language`. In French, no node is a portal string left in English, or reads
-    like English; in English, no node is one of the French translations."""
-    english, french = _catalogue()
+    """No page mixes languages (see tests.language_check.mixed_text)."""
     assert page.locator("html").get_attribute("lang") == language
-    mixed = []
-    for node in page.evaluate(_TEXT_NODES):
-        text, lang = _normal(node["text"]), node["lang"]
-        if language == "fr":
-            if lang.startswith("en"):
-                if text in french:
-                    mixed.append(("portal French marked as English", text))
-                continue
-            if text in english or _ENGLISH_WORDS.search(text):
-                mixed.append(("English in a French page", text))
-        elif lang.startswith("en") and text in french and text not in english:
-            mixed.append(("French in an English page", text))
+    mixed = mixed_text(
+        [(node["text"], node["lang"]) for node in page.evaluate(_TEXT_NODES)], language
+    )
     assert not mixed, mixed
 
 

@@ -105,7 +105,7 @@ def open_points(results: Sequence[CriterionResult], answers: Mapping[str, Any]) 
                 OpenPoint(
                     what=str(text),
                     state=_("only the study team can check this"),
-                    published=not result.spec.basic and not result.spec.verify,
+                    published=not result.spec.basic,
                 )
             )
             continue
