@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint bench worker beat clean messages
+.PHONY: install run test lint bench resilience worker beat clean messages
 
 install: $(VENV)/.installed
 
@@ -47,6 +47,12 @@ beat: install
 
 bench: install
 	@$(PY) -m bench $(BENCH_ARGS)
+
+# Faults, measured: its own PostgreSQL, Redis, SMTP server, gunicorn and Celery worker on
+# ports 8100-8109 (RESILIENCE_PORT_BASE), broken on purpose; prints a table, exits 1 on
+# a lost or doubled email or application. Needs postgresql and redis-server installed.
+resilience: install
+	@$(PY) -m resilience $(RESILIENCE_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

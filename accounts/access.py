@@ -127,4 +127,9 @@ def user_needs_two_factor(*, user: "User | Any") -> bool:
         return False
     if not (user.is_staff or user.memberships.exists()):
         return False
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return not user_has_two_factor(user=user)
+
+
+def user_has_two_factor(*, user: "User | Any") -> bool:
+    """Whether this user has set up TOTP."""
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from .client_ip import client_ip
 from .models import AuditEvent, User
 
 
@@ -69,9 +70,8 @@ def _check_detail(detail: dict[str, Any]) -> dict[str, Any]:
 
 
 def _client_address(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is what the server saw; behind a proxy, the proxy sets it through
-    # SECURE_PROXY_SSL_HEADER's companion configuration (gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") or None
+    # One rule for every consumer of the address (TRUSTED_PROXY_COUNT).
+    return client_ip(request)
 
 
 def audit_record(

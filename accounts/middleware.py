@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from .access import user_needs_two_factor
+from .access import user_has_two_factor, user_needs_two_factor
 
 SESSION_REFRESHED_KEY = "_idle_refreshed_at"
 # How stale a session's expiry may grow before a request writes it again: the idle
@@ -53,11 +53,19 @@ class NoStoreMiddleware:
         return response
 
 
+# Set on a session once its user is known to have TOTP: the check then costs no query on
+# the session's later requests. Cleared when the user removes an authenticator
+# (accounts.signals); a new sign-in starts a new session, so it never outlives the user.
+TWO_FACTOR_SESSION_KEY = "_two_factor_confirmed"
+
+
 class TwoFactorRequiredMiddleware:
     """A team member or staff user without TOTP is sent to set it up before going on.
 
     The check runs before any view under the guarded prefixes, so no dashboard or admin
-    page can render for a password-only session.
+    page can render for a password-only session. Having TOTP is remembered on the session
+    (TWO_FACTOR_SESSION_KEY); needing it is not, so a user added to a team later is
+    asked at once.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -65,8 +73,13 @@ class TwoFactorRequiredMiddleware:
         self.prefixes = tuple(settings.TWO_FACTOR_REQUIRED_PATH_PREFIXES)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(self.prefixes) and user_needs_two_factor(user=request.user):
-            return redirect("mfa_activate_totp")
+        if request.path.startswith(self.prefixes) and request.user.is_authenticated:
+            if request.session.get(TWO_FACTOR_SESSION_KEY) == request.user.pk:
+                pass
+            elif user_has_two_factor(user=request.user):
+                request.session[TWO_FACTOR_SESSION_KEY] = request.user.pk
+            elif user_needs_two_factor(user=request.user):
+                return redirect("mfa_activate_totp")
         return self.get_response(request)
 
 

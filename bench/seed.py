@@ -43,6 +43,7 @@ from trials.services import (
     trial_search_vectors_refresh,
     trial_sites_from_study,
 )
+from trials.similar import similar_refresh
 
 REFERENCE_TRIAL = "NCT04356287"
 COORDINATOR_EMAIL = "coordinator@bench.example"
@@ -284,6 +285,8 @@ class _Seeder:
         ]
         for batch in _batches(officials):
             Official.objects.bulk_create(batch)
+        if trials:
+            similar_refresh()
 
     def varied(self, base: dict[str, Any], n: int, all_sites: list[Any]) -> dict[str, Any]:
         """A plausible new study from a real one: other id, title, conditions, sites, ages."""

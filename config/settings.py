@@ -12,6 +12,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.cache import redis_caches
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -101,14 +103,31 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A reused connection is checked before each request, so a database restart between two
+# requests costs a reconnect, not a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # `make run`'s SQLite holds concurrent writers (patients applying while coordinators
+    # change statuses): WAL lets readers go on during a write; every transaction takes the
+    # write lock when it begins (IMMEDIATE), so two writers queue on the busy timeout
+    # instead of failing with "database is locked" when both try to upgrade a read lock.
+    # Source: https://www.sqlite.org/wal.html, https://www.sqlite.org/lang_transaction.html
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # Redis down degrades the cache to "always a miss" (config/cache.py), never a 500.
+    CACHES = redis_caches(
+        REDIS_URL, timeout_seconds=env.float("REDIS_CACHE_TIMEOUT_SECONDS", default=0.5)
+    )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -199,7 +218,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Responses under these paths may show health data: never stored by a browser or proxy.
 NO_STORE_PATH_PREFIXES = ("/dashboard/", "/accounts/", "/admin/")
 # Paths where a team member or staff user must have two-factor set up before going on.
-TWO_FACTOR_REQUIRED_PATH_PREFIXES = ("/dashboard/", "/admin/")
+# Every signed-in page outside allauth's own (sign-in, sign-out, password, the second
+# factor's set-up) is here: tests/test_signin_edges.py walks the URLs to hold it.
+TWO_FACTOR_REQUIRED_PATH_PREFIXES = ("/dashboard/", "/admin/", "/account/")
 # --- end of sign-in settings -----------------------------------------------------------
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -212,6 +233,7 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Trial portal <no-reply@localhost>")
 # For Django's file-based backend (and the test suite's one-file-per-message backend).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))
@@ -231,6 +253,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int(
 )
 if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT.")
+# Seconds each SMTP step (connect, each command's reply) may take. Below the task's soft
+# limit, so a slow server ends the attempt by a socket timeout, which closes the
+# connection before the server said "accepted", and the retry is the only copy. See
+# screening/tasks.py for the duplicate window that remains.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=min(10.0, CELERY_TASK_SOFT_TIME_LIMIT / 3))
+if not 0 < EMAIL_TIMEOUT < CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be below CELERY_TASK_SOFT_TIME_LIMIT.")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -267,9 +296,15 @@ if NOTIFICATION_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
 # How long a queued row may wait for its message before the sweeper sends another.
 NOTIFICATION_SWEEP_GRACE_SECONDS = env.int("NOTIFICATION_SWEEP_GRACE_SECONDS", default=120)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+# The first retry's wait in seconds; each later one waits twice as long (up to an hour).
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
 
-# Security. Cookies are secure whenever the site is served over HTTPS.
-SECURE_SSL = env.bool("SECURE_SSL", default=not DEBUG and SITE_URL.startswith("https://"))
+# Security. Served over HTTPS (behind a TLS-terminating proxy), every production setting
+# of `manage.py check --deploy` is on: secure cookies, a redirect to HTTPS and HSTS for a
+# year with subdomains and preload (https://hstspreload.org asks for all three). Each one
+# has its own variable in .env.example; tests/test_deploy_settings.py holds them.
+# Development is plain HTTP: SECURE_SSL is ignored while DEBUG is on.
+SECURE_SSL = not DEBUG and env.bool("SECURE_SSL", default=SITE_URL.startswith("https://"))
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
 LANGUAGE_COOKIE_SECURE = SECURE_SSL
@@ -280,7 +315,21 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if SECURE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=3600)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # The load balancer's probe speaks plain HTTP to the application server.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# The client's address, for the audit trail, axes, django-ratelimit and allauth
+# (accounts/client_ip.py): the number of reverse proxies in front of the application
+# server that append to X-Forwarded-For. 0: REMOTE_ADDR, X-Forwarded-For ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Patient-facing protections (django-csp, django-ratelimit).
 # A strict Content-Security-Policy on every page: scripts and styles only from this
@@ -301,10 +350,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Submitting an application and emailing a resume link are limited per client address
-# (behind a proxy, set RATELIMIT_IP_META_KEY to the header holding the client address).
+# (TRUSTED_PROXY_COUNT decides it). With the cache unreachable the count is unknown and
+# the request goes through: the limit is a defence, the application must not be lost.
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_VIEW = "screening.patient.views.ratelimited"
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+RATELIMIT_IP_META_KEY = "accounts.client_ip.client_ip_for_ratelimit"
+RATELIMIT_FAIL_OPEN = True
 SCREENING_RATE_APPLY = env.str("SCREENING_RATE_APPLY", default="10/h")
 SCREENING_RATE_EMAIL_LINK = env.str("SCREENING_RATE_EMAIL_LINK", default="5/h")
 

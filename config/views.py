@@ -24,20 +24,46 @@ def _check_broker() -> str:
     return "ok"
 
 
+def _emails_failed() -> int:
+    from screening.services.outbox import notifications_failed_count
+
+    return notifications_failed_count()
+
+
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Report each dependency; 503 if any is down, so a load balancer stops sending traffic."""
-    checks = {"database": _check_database}
+    """The state of each dependency, for a load balancer and for monitoring.
+
+    Shape: ``{"status": "ok" | "degraded" | "down", "database": "ok" | "error: <Kind>",
+    "broker": ... (only with REDIS_URL), "emails_failed": <int> (with a database)}``.
+
+    - "down", HTTP 503: no database. Nothing can be saved; take this instance out.
+    - "degraded", HTTP 200: Redis (broker and cache) unreachable. Pages and applications
+      still work: the cache and rate limits are skipped and emails wait in the outbox
+      until the sweeper hands them to a worker. Keep serving; alert someone.
+    - "ok", HTTP 200.
+
+    ``emails_failed`` counts emails that failed for good (admin: resend them); it is for
+    monitoring and does not change the status, since serving goes on regardless.
+    """
+    report: dict[str, str | int] = {}
+    try:
+        report["database"] = _check_database()
+    except Exception as exc:  # any failure means "down"; say which kind, not the details
+        report["database"] = f"error: {type(exc).__name__}"
     if settings.REDIS_URL:
-        checks["broker"] = _check_broker
-    report: dict[str, str] = {}
-    for name, check in checks.items():
         try:
-            report[name] = check()
-        except Exception as exc:  # any failure means "down"; say which kind, not the details
-            report[name] = f"error: {type(exc).__name__}"
-    healthy = all(value == "ok" for value in report.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503
-    )
+            report["broker"] = _check_broker()
+        except Exception as exc:
+            report["broker"] = f"error: {type(exc).__name__}"
+    if report["database"] != "ok":
+        status, code = "down", 503
+    else:
+        try:
+            report["emails_failed"] = _emails_failed()
+        except Exception as exc:
+            report["emails_failed_error"] = type(exc).__name__
+        degraded = any(v != "ok" for k, v in report.items() if k == "broker")
+        status, code = ("degraded", 200) if degraded else ("ok", 200)
+    return JsonResponse({"status": status, **report}, status=code)

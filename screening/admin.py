@@ -8,6 +8,7 @@ so the dependency points one way, and every option of `TrialAdmin` stays where i
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from screening import admin_outbox  # noqa: F401 - registers the outbox
 from screening.forms_criteria import CriterionForm, questions_reference_html
 from screening.models import Criterion
 from screening.rule_text import rule_to_text

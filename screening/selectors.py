@@ -48,7 +48,7 @@ from screening.eligibility import (
     verdict_of,
 )
 from screening.explain import evaluation_snapshot, number_text
-from screening.models import Criterion
+from screening.models import Application, Criterion
 from screening.questions import QUESTIONS, STEP_ORDER, Question, answers_validate
 from screening.reference import ENCODED
 from trials.models import Sex, Trial
@@ -339,3 +339,11 @@ def _criteria_contents(
 
 
 _VERDICT_RANK = {LIKELY_ELIGIBLE: 0, NEEDS_REVIEW: 1, NOT_ELIGIBLE: 2}
+
+
+def trial_applied_count(*, trial: Trial) -> int:
+    """How many patients applied to `trial` and did not withdraw: one COUNT read from the
+    (trial, status, score) index, never a join over every application."""
+    return (
+        Application.objects.filter(trial=trial).exclude(status=Application.Status.WITHDRAWN).count()
+    )

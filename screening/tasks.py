@@ -13,16 +13,40 @@ is a kill after the SMTP server accepted the message and before "sent" was commi
 milliseconds wide; both copies then carry the same Message-ID, which mail systems use to
 show one. The alternative, at-most-once (never resend a claimed row), would lose the
 email every time a worker dies before the server accepted it, which is the likelier kill.
+
+A slow SMTP server. Each SMTP step waits at most EMAIL_TIMEOUT seconds, which settings
+hold below the task's soft time limit. A step that times out closes the connection
+(smtplib does so on any socket error) before the server replied to the message's final
+".", and a server that has not replied has not accepted (RFC 5321 §4.1.1.4, §6.1): the
+retry's copy is the only one. Before this, the soft limit fired inside the wait, the
+connection stayed open while Django said QUIT, the server answered "accepted", and the
+retry sent a second copy. Two duplicate windows remain, both told here truthfully:
+  1. The server stored the message but its "250" reply took longer than EMAIL_TIMEOUT
+     (RFC 1047's "duplicate messages" window: a server that queues before it replies).
+  2. A conversation whose steps each stay under EMAIL_TIMEOUT but together outlast the
+     soft limit (at most 4 slow steps at the defaults: 10 s each against 45 s).
+  3. The database is down from the moment the server accepted until the soft limit ends
+     the attempt: "sent" is written with retries until then (`_mark_sent`).
+The first two need a server slower than the timeout at its very last reply; all copies
+share one Message-ID. `make resilience` measures these cases (worker killed, SMTP slow,
+PostgreSQL restarted): none doubles an email.
+
+Permanent refusals (an SMTP 5xx reply to the sender, a recipient or the message) are
+not retried: the row is marked failed at once with the server's reply, for staff to see
+in the admin (and resend once the address is fixed). Temporary ones (4xx, a timeout, a
+refused connection) are retried with backoff, NOTIFICATION_MAX_ATTEMPTS times in all.
 """
 
 import logging
 import random
+import smtplib
 from datetime import datetime, time, timedelta
+from time import sleep
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from celery import shared_task
 from django.conf import settings
-from django.db import models, transaction
+from django.db import InterfaceError, OperationalError, connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import TrialMembership
@@ -32,16 +56,31 @@ from screening.services.outbox import notification_enqueue
 
 logger = logging.getLogger(__name__)
 
-# Each failed attempt waits twice as long as the last, from 30 seconds to about an hour.
-BACKOFF_BASE_SECONDS = 30
+# Each failed attempt waits twice as long as the last, from NOTIFICATION_RETRY_BASE_SECONDS
+# (30 by default) to about an hour.
 BACKOFF_MAX_SECONDS = 3600
 SWEEP_BATCH = 500
 
 
 def backoff_seconds(attempts: int) -> int:
     """Seconds before attempt `attempts + 1`, with jitter so failures do not march in step."""
-    delay = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    base = settings.NOTIFICATION_RETRY_BASE_SECONDS
+    delay = min(BACKOFF_MAX_SECONDS, base * 2 ** max(0, attempts - 1))
     return delay + random.randint(0, delay // 4)  # noqa: S311 - jitter, not a secret
+
+
+def is_permanent_failure(exc: BaseException) -> bool:
+    """True for an SMTP refusal that a retry cannot change: a 5xx reply (RFC 5321 §4.2.1)
+    to the sender, to every recipient, or to the message. Authentication failures are the
+    site's configuration, not the email's, and are retried like a server that is down."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return False
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 500 <= exc.smtp_code < 600
+    return False
 
 
 def _claim(notification_id: int) -> Notification | None:
@@ -80,7 +119,8 @@ def notification_send(self, notification_id: int) -> None:
     try:
         notify.notification_message(notification=notification).send()
     except Exception as exc:
-        failed = notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+        permanent = is_permanent_failure(exc)
+        failed = permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
         countdown = backoff_seconds(notification.attempts)
         Notification.objects.filter(pk=notification.pk, state=Notification.State.SENDING).update(
             state=Notification.State.FAILED if failed else Notification.State.QUEUED,
@@ -90,13 +130,41 @@ def notification_send(self, notification_id: int) -> None:
         )
         if failed:
             logger.error(
-                "Notification %s failed after %s attempts.", notification.pk, notification.attempts
+                "Notification %s failed after %s attempts%s.",
+                notification.pk,
+                notification.attempts,
+                " (refused for good: not retried)" if permanent else "",
             )
             return
         raise self.retry(exc=exc, countdown=countdown) from exc
-    Notification.objects.filter(pk=notification.pk).update(
-        state=Notification.State.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
-    )
+    _mark_sent(notification.pk)
+
+
+def _mark_sent(notification_id: int) -> None:
+    """Record that the server accepted the email, waiting out a database that restarts.
+
+    Giving up here would leave the claim to expire and the sweeper to send the email a
+    second time, so a lost connection is reopened and the write tried again, with backoff,
+    until it succeeds or the task's soft time limit ends the attempt (the one case left
+    where a database outage yields a duplicate: longer than the remaining soft limit).
+    """
+    delay = 0.1
+    while True:
+        try:
+            Notification.objects.filter(pk=notification_id).update(
+                state=Notification.State.SENT,
+                sent_at=timezone.now(),
+                next_attempt_at=None,
+                last_error="",
+            )
+            return
+        except (OperationalError, InterfaceError):
+            logger.warning(
+                "Notification %s sent; recording it waits for the database.", notification_id
+            )
+            connection.close()
+            sleep(delay)
+            delay = min(2.0, delay * 2)
 
 
 @shared_task(acks_late=True)

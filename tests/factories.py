@@ -12,6 +12,7 @@ from screening.models import Application, Draft, Note, StatusChange
 from trials.importers.ctgov import study_from_record
 from trials.models import Location, Official, OverallStatus, Sex, Trial
 from trials.services import condition_terms, trial_search_vectors_refresh, trial_upsert
+from trials.similar import similar_refresh
 
 CTGOV = Path(__file__).resolve().parent.parent / "data" / "ctgov"
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXQ"
@@ -44,6 +45,7 @@ class TrialFactory(factory.django.DjangoModelFactory):
         # The stored search vector too, which trial_upsert refreshes after each write.
         trial = super()._create(model_class, *args, **kwargs)
         trial_search_vectors_refresh(trials=Trial.objects.filter(pk=trial.pk))
+        similar_refresh(trial_ids=[trial.pk])
         return trial
 
 

@@ -92,6 +92,7 @@ def test_a_tiny_bench_run_loads_every_page_without_an_error(tmp_path):
     pages = {row["name"]: row for row in results["pages"]}
     assert set(pages) == {
         "hello",
+        "hello (signed in)",
         "trials list",
         "search",
         "trial page",
@@ -115,3 +116,38 @@ def test_a_tiny_bench_run_loads_every_page_without_an_error(tmp_path):
     assert results["seed"]["counts"]["applications"] == 200
     assert results["in_process"]["screen_all_trials"] == 50
     assert "hello" in run.stdout and "application submit" in run.stdout
+    assert pages["coordinator queue"]["baseline"] == "hello (signed in)"
+    assert len(results["load_average"]) == 1
+
+
+def test_the_scaling_mode_seeds_each_size_once_and_prints_growth(tmp_path):
+    url, pg_name = smoke_database_url(tmp_path)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "REDIS_URL"}
+    }
+    env["DATABASE_URL"] = url
+    out = tmp_path / "scale.json"
+    command = [sys.executable, "-m", "bench", "scale", "--sizes=20,40", "--requests=2"]
+    try:
+        run = subprocess.run(
+            [*command, f"--out={out}"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        if pg_name:
+            for size in (20, 40):
+                drop_database(f"{pg_name}_{size}")
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    results = json.loads(out.read_text())
+    assert results["sizes"] == [20, 40]
+    times = results["times"]
+    assert {"trials list (uncached)", "trial page (uncached)", "coordinator queue"} <= set(times)
+    assert all(len(ms) == 2 and min(ms) > 0 for ms in times.values())
+    assert "growth" in run.stdout and "trials list (uncached)" in run.stdout

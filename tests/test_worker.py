@@ -223,6 +223,11 @@ def test_submitting_an_application_sends_one_confirmation_and_one_alert(start_wo
     sent = emails(mail_dir)
     assert sum("To: pat@example.net" in m for m in sent) == 1
     assert sum("To: casey@example.org" in m for m in sent) == 1
+    wait_for(
+        lambda: not Notification.objects.exclude(state=Notification.State.SENT).exists(),
+        "both rows marked sent",
+        worker.log,
+    )
     rows = Notification.objects.all()
     assert {(n.state, n.attempts) for n in rows} == {(Notification.State.SENT, 1)}
 
@@ -278,8 +283,12 @@ def test_redis_down_at_commit_the_sweeper_sends_the_email_later(start_worker, br
     notifications_sweep.delay()
     wait_for(lambda: len(emails(mail_dir)) == 1, "the swept email", worker.log)
     assert "To: pat@example.net" in emails(mail_dir)[0]
-    notification.refresh_from_db()
-    assert notification.state == Notification.State.SENT
+    # "sent" is committed just after the message is written: wait for it, not race it.
+    wait_for(
+        lambda: Notification.objects.get(pk=notification.pk).state == Notification.State.SENT,
+        "the row marked sent",
+        worker.log,
+    )
 
 
 def test_a_rolled_back_transaction_sends_nothing(start_worker, mail_dir):

@@ -4,8 +4,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -15,17 +14,25 @@ OPEN = "open"
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """The countries of all sites, for the filter. Reading them scans every site (43 ms at
-    67,000 sites, measured by `make bench`), so they are cached as long as the public pages."""
+    """The countries of all sites, for the filter, in alphabetical order.
 
-    def read() -> list[tuple[str, str]]:
-        countries = Location.objects.exclude(country="").values_list("country", flat=True)
-        return [(c, c) for c in countries.distinct().order_by("country")]
-
-    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-    if seconds <= 0:
-        return read()
-    return cache.get_or_set("trials:country-choices", read, seconds)
+    A loose index scan on the site country index: one index probe per distinct country
+    (about 70), not a read of every site (43 ms at 67,000 sites with DISTINCT, measured by
+    `make bench`). The recursive query runs alike on PostgreSQL and SQLite.
+    """
+    table = connection.ops.quote_name(Location._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE countries(country) AS (
+            SELECT MIN(country) FROM {table} WHERE country > ''
+            UNION ALL
+            SELECT (SELECT MIN(country) FROM {table} WHERE country > countries.country)
+            FROM countries WHERE countries.country IS NOT NULL
+        )
+        SELECT country FROM countries WHERE country IS NOT NULL
+    """  # noqa: S608 - the table name is the model's own, quoted; no outside input
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [(country, country) for (country,) in cursor.fetchall()]
 
 
 class TrialSearchForm(forms.Form):

@@ -1,35 +1,28 @@
 """Reads of the trial catalogue."""
 
-import operator
 from collections.abc import Mapping
-from functools import reduce
 from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import (
-    Case,
     Count,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from trials.filters import TrialFilter
 from trials.importers.ctgov import NCT_ID_RE
-from trials.models import OPEN_STATUSES, SEARCH_CONFIG, Location, Official, Trial
+from trials.models import SEARCH_CONFIG, Location, Official, Trial
 
-
-def _open_first() -> Case:
-    return Case(When(overall_status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
+# The catalogue's order, open trials first, then the newest: the order of the index
+# trial_catalogue_order, so that a page of the list is read from the index.
+CATALOGUE_ORDER = ("open_rank", "-start_date", "nct_id")
 
 
 def trial_search(
@@ -47,7 +40,6 @@ def trial_search(
         filters = TrialFilter(filters or {}, queryset=Trial.objects.all())
     trials = filters.qs
     trials = trials.annotate(
-        open_first=_open_first(),
         site_count=Coalesce(
             Subquery(
                 Location.objects.filter(trial=OuterRef("pk"))
@@ -61,28 +53,28 @@ def trial_search(
     )
     query = (query or "").strip()
     if not query:
-        return trials.order_by("open_first", "-start_date", "nct_id")
+        return trials.order_by(*CATALOGUE_ORDER)
     if settings.IS_POSTGRES:
         search = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
         return (
             trials.filter(search_vector=search)
             .annotate(rank=SearchRank(F("search_vector"), search))
-            .order_by("open_first", "-rank", "nct_id")
+            .order_by("open_rank", "-rank", "nct_id")
         )
     for word in query.split():
         trials = trials.filter(search_document__icontains=word)
-    return trials.order_by("open_first", "-start_date", "nct_id")
+    return trials.order_by(*CATALOGUE_ORDER)
 
 
 def trial_get_for_page(*, nct_id: str) -> Trial:
-    """The trial for its public page, with sites, officials and how many patients applied.
+    """The trial for its public page, with sites and officials.
 
     A malformed or unknown id is a 404.
     """
     nct_id = nct_id.strip().upper()
     if not NCT_ID_RE.match(nct_id):
         raise Http404("No trial has that number.")
-    trials = Trial.objects.annotate(applied_count=Count("applications")).prefetch_related(
+    trials = Trial.objects.prefetch_related(
         Prefetch("locations", queryset=Location.objects.order_by("country", "city", "facility")),
         Prefetch("officials", queryset=Official.objects.order_by("id")),
     )
@@ -92,24 +84,13 @@ def trial_get_for_page(*, nct_id: str) -> Trial:
         raise Http404("No trial has that number.") from None
 
 
-def trial_similar(*, trial: Trial, limit: int = 4) -> list[Trial]:
-    """A few other trials sharing a condition or keyword with `trial`, open ones first."""
-    terms = [t for t in trial.condition_terms.strip("|").split("|") if t][:20]
-    if not terms:
+def trial_similar(*, trial: Trial) -> list[Trial]:
+    """The trials stored as similar to `trial` at import (`trials.similar`), open ones
+    first, in their stored order: one query by NCT number, however large the catalogue."""
+    order = {nct_id: i for i, nct_id in enumerate(trial.similar_nct_ids)}
+    if not order:
         return []
-    matches = [Q(condition_terms__contains=f"|{term}|") for term in terms]
-    # How many of the terms each candidate shares: one 0/1 column per term, added up.
-    shared = reduce(
-        operator.add,
-        (
-            Case(When(m, then=Value(1)), default=Value(0), output_field=IntegerField())
-            for m in matches
-        ),
+    found = Trial.objects.filter(nct_id__in=order).only(
+        "nct_id", "brief_title", "overall_status", "open_rank"
     )
-    any_match = reduce(operator.or_, matches)
-    return list(
-        Trial.objects.filter(any_match)
-        .exclude(pk=trial.pk)
-        .annotate(open_first=_open_first(), shared=shared)
-        .order_by("open_first", "-shared", "nct_id")[:limit]
-    )
+    return sorted(found, key=lambda t: (t.open_rank, order[t.nct_id]))

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from trials.importers.ctgov import RecordError, StudyData, studies_in_document, study_from_record
 from trials.models import SEARCH_VECTOR, Location, Official, Trial
+from trials.similar import similar_refresh
 
 
 class Outcome(enum.StrEnum):
@@ -28,6 +29,8 @@ def trial_upsert(*, data: StudyData) -> tuple[Trial, bool]:
     created.
     """
     trial, outcome = _trial_write(data)
+    if outcome is not Outcome.UNCHANGED:
+        similar_refresh(trial_ids=[trial.pk])
     return trial, outcome is Outcome.CREATED
 
 
@@ -173,6 +176,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     failures: list[ImportFailure] = field(default_factory=list)
+    # Primary keys of the trials created or updated, for what is derived after an import.
+    written: list[int] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -192,6 +197,7 @@ def trial_import_documents(*, documents: Iterable[tuple[str, object]]) -> Import
     report = ImportReport()
     for source, document in documents:
         _import_document(report, source, document)
+    _after_import(report)
     return report
 
 
@@ -209,7 +215,14 @@ def trial_import_paths(*, paths: Iterable[Path]) -> ImportReport:
             report.failures.append(ImportFailure(str(file), "", "(file)", f"invalid JSON: {exc}"))
         else:
             _import_document(report, str(file), document)
+    _after_import(report)
     return report
+
+
+def _after_import(report: ImportReport) -> None:
+    """What derives from the catalogue as a whole: the similar trials of what changed."""
+    if report.written:
+        similar_refresh(trial_ids=report.written)
 
 
 def _json_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -231,7 +244,7 @@ def _import_document(report: ImportReport, source: str, document: object) -> Non
         nct_id = _loose_nct_id(record)
         try:
             data = study_from_record(record)
-            _trial, outcome = _trial_write(data)
+            trial, outcome = _trial_write(data)
         except RecordError as exc:
             report.failures.append(
                 ImportFailure(where, exc.nct_id or nct_id, exc.field, exc.problem)
@@ -243,6 +256,8 @@ def _import_document(report: ImportReport, source: str, document: object) -> Non
             report.failures.append(ImportFailure(where, nct_id, "(database)", problem))
             continue
         setattr(report, outcome.value, getattr(report, outcome.value) + 1)
+        if outcome is not Outcome.UNCHANGED:
+            report.written.append(trial.pk)
 
 
 def _loose_nct_id(record: object) -> str:

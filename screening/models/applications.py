@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -154,6 +155,9 @@ class Application(models.Model):
                 models.F("id"),
                 name="application_triage_order",
             ),
+            # The duplicate check at submit (UPPER(email) = UPPER(%s) within a trial on
+            # PostgreSQL), so that it does not scan the trial's applications.
+            models.Index(models.F("trial"), Upper("email"), name="application_trial_email"),
         ]
 
     def __str__(self) -> str:

@@ -63,3 +63,32 @@ def notification_enqueue(*, notification_id: int) -> None:
 def email_opt_out(*, email: str) -> None:
     """Stop every future email to `email` (a patient's "stop these emails")."""
     EmailOptOut.objects.get_or_create(email=email.strip().lower())
+
+
+def notifications_resend(*, notification_ids: list[int]) -> int:
+    """Queue failed emails again, from their first attempt (staff's "resend" in the admin).
+
+    Only rows in state "failed" change; sent, queued or sending rows are left alone, so a
+    resend can never double an email. Returns how many were queued again.
+    """
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update()
+            .filter(pk__in=notification_ids, state=Notification.State.FAILED)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            state=Notification.State.QUEUED, attempts=0, next_attempt_at=timezone.now()
+        )
+        for notification_id in ids:
+            transaction.on_commit(
+                lambda notification_id=notification_id: notification_enqueue(
+                    notification_id=notification_id
+                )
+            )
+    return len(ids)
+
+
+def notifications_failed_count() -> int:
+    """How many emails failed for good and wait for staff (admin, dashboard, /healthz)."""
+    return Notification.objects.filter(state=Notification.State.FAILED).count()
