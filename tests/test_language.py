@@ -65,10 +65,15 @@ def test_an_unknown_language_is_a_404_and_sets_nothing(client, code):
 
 def test_every_page_has_the_switch_as_plain_links(client):
     trial = reference_trial()
-    for url in (reverse("trials:list"), trial.get_absolute_url(), "/no-such-page/"):
+    for url, back in [
+        (reverse("trials:list"), reverse("trials:list")),
+        (trial.get_absolute_url(), trial.get_absolute_url()),
+        # An error page does not echo the address asked for.
+        ("/no-such-page/", "/trials/"),
+    ]:
         html = client.get(url, **FRENCH).content.decode()
         assert 'class="language-switch' in html, url
-        assert f'href="/language/en/?next={url}"' in html, url
+        assert f'href="/language/en/?next={back}"' in html, url
 
 
 def test_switching_on_a_step_saves_the_answers_of_that_step(client):
