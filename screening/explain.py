@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from screening.eligibility import (
     EXCLUSION,
@@ -52,7 +52,10 @@ def _answer_text(key: str, answer: Any) -> str:
     text = number_text(answer)
     if not unit:
         return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+    if unit == "%":
+        # "85%" in English, "85 %" in French (a space before the sign).
+        return pgettext("a percentage, e.g. 85%", "%(number)s%%") % {"number": text}
+    return f"{text} {unit}"
 
 
 # One sentence per operator and result; only the one needed is translated.

@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from screening.explain import number_text
+from screening.eligibility import Fact
+from screening.explain import fact_sentence, number_text
 from screening.models import Application, Draft
 from screening.patient.estimate import SECONDS_CHOICE, SECONDS_VALUE, questionnaire_estimate
 from screening.patient.flow import Flow
@@ -218,3 +219,11 @@ def test_registry_text_is_marked_english_in_french_pages(client, url_name):
     assert '<ul class="criteria-list" lang="en">' in html
     listing = Client().get(reverse(url_name), **FRENCH).content.decode()
     assert f'lang="en">{trial.brief_title}</a>' in listing
+
+
+def test_percentages_follow_the_languages_typography():
+    fact = Fact(key="fvc_pct_predicted", op="lt", value=45, answer=85.5, result=False)
+    with translation.override("en"):
+        assert "85.5%, is not below 45%" in fact_sentence(fact)
+    with translation.override("fr"):
+        assert "85,5\u00a0%, ne se situe pas sous 45\u00a0%" in fact_sentence(fact)
