@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint bench resilience worker beat clean messages
+.PHONY: install run test lint bench resilience worker beat clean draft-eval messages
 
 install: $(VENV)/.installed
 
@@ -38,6 +38,13 @@ lint: install
 # polib, and list every string still without a translation (exit 1 while any is missing).
 messages: install
 	@$(PY) -m config.translations
+
+# The criteria drafter on the Chia DEV split (data/chia): P/R/F1 overall and per key, and
+# trials per second. Fails when precision or recall drops below the figures reached.
+DRAFT_MIN_PRECISION ?= 0.992
+DRAFT_MIN_RECALL ?= 0.952
+draft-eval: install
+	@$(PY) scripts/draft_eval.py --min-precision $(DRAFT_MIN_PRECISION) --min-recall $(DRAFT_MIN_RECALL)
 
 worker: install
 	@$(VENV)/bin/celery -A config worker --loglevel=INFO

@@ -19,11 +19,17 @@ class AuditAction(models.TextChoices):
     APPLICATION_WITHDRAW = "application.withdraw", "Withdrawn by the patient"
     APPLICATION_NOTE = "application.note", "Added a note"
     APPLICATION_ASSIGN = "application.assign", "Assigned"
+    APPLICATION_CONTACT = "application.contact", "Logged a contact"
+    APPLICATION_VERIFY = "application.verify", "Verified a point to check"
     QUEUE_EXPORT = "queue.export", "Exported applicants (CSV)"
+    TODAY_VIEW = "dashboard.today", "Viewed today's work (names listed)"
     TRIAL_SETTINGS = "trial.settings", "Changed trial settings"
+    SCREENING_LOG_EXPORT = "trial.screening_log", "Exported the screening log"
     CRITERION_CREATE = "criterion.create", "Added a criterion"
     CRITERION_UPDATE = "criterion.update", "Changed a criterion"
     CRITERION_DELETE = "criterion.delete", "Deleted a criterion"
+    CRITERION_CONFIRM = "criterion.confirm", "Confirmed a drafted rule"
+    CRITERION_REJECT = "criterion.reject", "Rejected a drafted rule"
     ACCESS_REFUSED = "access.refused", "Refused access"
 
 
@@ -43,6 +49,13 @@ DETAIL_KEYS = frozenset(
         "consent_version",
         "criterion_id",
         "fields",
+        "contact_id",
+        "channel",
+        "outcome",
+        "criterion",
+        "verified",
+        "closing_reason",
+        "format",
     }
 )
 

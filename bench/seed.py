@@ -328,8 +328,12 @@ class _Seeder:
     def encoded_criteria(self) -> None:
         reference = Trial.objects.get(nct_id=REFERENCE_TRIAL)
         rows = list(Criterion.objects.filter(trial=reference).values())
+        # The real trials already have their own criteria, drafted on import.
         others = list(
-            Trial.objects.exclude(pk=reference.pk).order_by("pk").values_list("pk", flat=True)
+            Trial.objects.exclude(pk=reference.pk)
+            .filter(criteria__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
         chosen = self.rng.sample(others, int(len(others) * self.scale.encoded_share))
         copies = [
@@ -396,8 +400,11 @@ class _Seeder:
             trial = trials[trial_pk]
             which = rng.randrange(len(answer_sets))
             # Trials with criteria rows carry copies of the reference criteria, so the basic
-            # rules (their shape) and the answers decide the evaluation.
-            shape = (bool(trial.criteria.all()), *self.shape(trial), which)
+            # rules (their shape) and the answers decide the evaluation; a real trial's own
+            # drafted criteria are its alone.
+            criteria = trial.criteria.all()
+            own = any(c.origin == Criterion.Origin.DRAFTER for c in criteria)
+            shape = (trial.pk if own else bool(criteria), *self.shape(trial), which)
             if shape not in snapshots:
                 specs = trial_criteria(trial=trial)
                 snapshots[shape] = evaluation_snapshot(

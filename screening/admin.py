@@ -31,8 +31,8 @@ class CriterionAdmin(admin.ModelAdmin):
     """Criteria by trial, with the questions a rule may read listed beside the form."""
 
     form = CriterionForm
-    list_display = ["trial", "kind", "number", "short_text", "rule_text"]
-    list_filter = ["kind"]
+    list_display = ["trial", "kind", "number", "short_text", "rule_text", "origin", "review_state"]
+    list_filter = ["kind", "origin", "review_state"]
     list_select_related = ["trial"]
     search_fields = ["trial__nct_id", "text"]
     raw_id_fields = ["trial"]

@@ -68,6 +68,9 @@ class CriterionSpec:
     `rule` None means the criterion cannot be pre-screened at all: its outcome is always
     unknown and the study team checks it (`verify` says what to check).
     `basic` marks the rules every trial gets from its listing (sex, age, volunteers).
+    `drafted` marks a rule read from the published text by the drafter rather than
+    encoded by the study team; `unchecked` one the study team has not confirmed yet
+    (its outcome still counts, and the patient is told it is an automatic reading).
     """
 
     kind: str
@@ -76,6 +79,8 @@ class CriterionSpec:
     rule: Rule | None
     verify: str = ""
     basic: bool = False
+    drafted: bool = False
+    unchecked: bool = False
 
 
 @dataclass(frozen=True)

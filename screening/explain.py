@@ -136,6 +136,9 @@ def evaluation_snapshot(*, nct_id: str, evaluation: Evaluation) -> dict[str, Any
                 "outcome": result.outcome,
                 "explanation": criterion_explanation(result),
                 "verify": result.spec.verify,
+                # Only on outcomes read automatically from the published text and not yet
+                # checked by the study team, so every other snapshot keeps its shape.
+                **({"unchecked": True} if result.spec.unchecked else {}),
             }
             for result in evaluation.results
         ],

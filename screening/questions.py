@@ -168,6 +168,14 @@ _BANK: tuple[Question, ...] = (
         help=_("If you cannot become pregnant, answer No."),
     ),
     _q(
+        "breastfeeding",
+        BOOLEAN,
+        "about_you",
+        _("Are you breastfeeding?"),
+        label=_("breastfeeding"),
+        help=_("If you are not breastfeeding, or cannot be, answer No."),
+    ),
+    _q(
         "willing_contraception",
         BOOLEAN,
         "about_you",
@@ -319,6 +327,156 @@ _BANK: tuple[Question, ...] = (
             "How well your kidneys clean the blood, on your blood test report as “eGFR” or “GFR”."
         ),
     ),
+    # Test results added for drafted criteria (issue 12): values a patient can read on
+    # a recent lab report, in the units most reports use; the drafter converts the
+    # trial's unit into these (screening/engine/units.py).
+    _q(
+        "creatinine_mg_dl",
+        NUMBER,
+        "tests",
+        _("Your creatinine"),
+        unit=_("mg/dL"),
+        min=0.1,
+        max=20,
+        clinical=True,
+        label=_("creatinine"),
+        help=_(
+            "A kidney blood test, on your report as “creatinine” or “CREA”. If it is "
+            "given in µmol/L, divide by 88.4 (88 µmol/L is about 1.0 mg/dL)."
+        ),
+    ),
+    _q(
+        "creatinine_clearance_ml_min",
+        NUMBER,
+        "tests",
+        _("Your creatinine clearance"),
+        unit=_("mL/min"),
+        min=0,
+        max=200,
+        clinical=True,
+        label=_("creatinine clearance"),
+        help=_(
+            "How fast your kidneys clear creatinine, worked out by your doctor or from a "
+            "24-hour urine collection; on your report as “CrCl” or “creatinine clearance”. "
+            "It is not the same as eGFR."
+        ),
+    ),
+    _q(
+        "bilirubin_mg_dl",
+        NUMBER,
+        "tests",
+        _("Your bilirubin"),
+        unit=_("mg/dL"),
+        min=0.1,
+        max=30,
+        clinical=True,
+        label=_("bilirubin"),
+        help=_(
+            "A liver blood test, on your report as “total bilirubin” or “BILI”. If it is "
+            "given in µmol/L, divide by 17.1 (17 µmol/L is about 1.0 mg/dL)."
+        ),
+    ),
+    _q(
+        "albumin_g_dl",
+        NUMBER,
+        "tests",
+        _("Your albumin"),
+        unit=_("g/dL"),
+        min=1,
+        max=7,
+        clinical=True,
+        label=_("albumin"),
+        help=_(
+            "A blood protein, on your report as “albumin” or “ALB”. If it is given in "
+            "g/L, divide by 10 (40 g/L is 4.0 g/dL)."
+        ),
+    ),
+    _q(
+        "alkaline_phosphatase_x_uln",
+        NUMBER,
+        "tests",
+        _("Your alkaline phosphatase, as a multiple of the upper normal limit"),
+        unit=_("× upper limit"),
+        min=0,
+        max=100,
+        clinical=True,
+        label=_("alkaline phosphatase"),
+        help=_(
+            "On your liver blood tests as “ALP” or “alkaline phosphatase”. Divide your "
+            "result by the top of its normal range: 240 with a normal range up to 120 is 2."
+        ),
+    ),
+    _q(
+        "hba1c_pct",
+        NUMBER,
+        "tests",
+        _("Your HbA1c (average blood sugar)"),
+        unit=_("%"),
+        min=3,
+        max=20,
+        clinical=True,
+        label=_("HbA1c"),
+        help=_(
+            "A diabetes blood test, on your report as “HbA1c” or “A1c”. If it is given in "
+            "mmol/mol, 53 mmol/mol is 7.0 %."
+        ),
+    ),
+    _q(
+        "glucose_mg_dl",
+        NUMBER,
+        "tests",
+        _("Your fasting blood sugar (glucose)"),
+        unit=_("mg/dL"),
+        min=20,
+        max=800,
+        clinical=True,
+        label=_("blood sugar"),
+        help=_(
+            "A blood test taken before eating, on your report as “glucose” or “GLU”. If "
+            "it is given in mmol/L, multiply by 18 (5.5 mmol/L is 99 mg/dL)."
+        ),
+    ),
+    _q(
+        "potassium_mmol_l",
+        NUMBER,
+        "tests",
+        _("Your potassium"),
+        unit=_("mmol/L"),
+        min=1.5,
+        max=9,
+        clinical=True,
+        label=_("potassium"),
+        help=_("A blood salt, on your report as “potassium” or “K”; mEq/L is the same number."),
+    ),
+    _q(
+        "inr",
+        NUMBER,
+        "tests",
+        _("Your INR (blood clotting test)"),
+        min=0.5,
+        max=10,
+        clinical=True,
+        label=_("INR"),
+        help=_(
+            "A clotting test, on your report as “INR”; people taking warfarin have it "
+            "checked often. It has no unit."
+        ),
+    ),
+    _q(
+        "wbc_10e9_l",
+        NUMBER,
+        "tests",
+        _("Your white blood cell count"),
+        unit=_("×10⁹/L"),
+        min=0,
+        max=200,
+        clinical=True,
+        label=_("white blood cell count"),
+        help=_(
+            "On your blood count report as “WBC” or “leukocytes”. A count per µL is "
+            "divided by 1,000 (6,500/µL is 6.5)."
+        ),
+    ),
     # Lungs, heart and kidneys
     _q(
         "fvc_pct_predicted",
@@ -429,6 +587,102 @@ _BANK: tuple[Question, ...] = (
             "Otherwise answer “I don't know”."
         ),
     ),
+    _q(
+        "systolic_bp_mmhg",
+        NUMBER,
+        "organs",
+        _("Your blood pressure: the top number (systolic)"),
+        unit=_("mmHg"),
+        min=60,
+        max=260,
+        clinical=True,
+        label=_("systolic blood pressure"),
+        help=_("The first, higher number of a reading such as 130/80, measured at rest."),
+    ),
+    _q(
+        "diastolic_bp_mmhg",
+        NUMBER,
+        "organs",
+        _("Your blood pressure: the bottom number (diastolic)"),
+        unit=_("mmHg"),
+        min=30,
+        max=160,
+        clinical=True,
+        label=_("diastolic blood pressure"),
+        help=_("The second, lower number of a reading such as 130/80, measured at rest."),
+    ),
+    _q(
+        "heart_rate_bpm",
+        NUMBER,
+        "organs",
+        _("Your resting heart rate (pulse)"),
+        unit=_("beats per minute"),
+        min=20,
+        max=250,
+        clinical=True,
+        label=_("heart rate"),
+        help=_(
+            "Count your pulse for one minute while sitting quietly, or read it from a "
+            "blood pressure monitor."
+        ),
+    ),
+    _q(
+        "qtc_ms",
+        NUMBER,
+        "organs",
+        _("Your QTc interval on a heart tracing (ECG)"),
+        unit=_("ms"),
+        min=250,
+        max=700,
+        clinical=True,
+        label=_("QTc interval"),
+        help=_(
+            "Printed at the top of an ECG (heart tracing) as “QTc”, in milliseconds. "
+            "If you have not had an ECG, answer “I don't know”."
+        ),
+    ),
+    _q(
+        "oxygen_saturation_pct",
+        NUMBER,
+        "organs",
+        _("Your oxygen level (oxygen saturation) at rest, breathing room air"),
+        unit=_("%"),
+        min=50,
+        max=100,
+        clinical=True,
+        label=_("oxygen saturation"),
+        help=_("The number a finger clip (pulse oximeter) shows as “SpO₂”, for example 97 %."),
+    ),
+    _q(
+        "fev1_pct_predicted",
+        NUMBER,
+        "organs",
+        _("Your breathing test result (FEV1, % predicted)"),
+        unit=_("%"),
+        min=5,
+        max=200,
+        clinical=True,
+        label=_("FEV1"),
+        help=_(
+            "How much air you can blow out in one second, compared with people like you. "
+            "On your lung function test report as “FEV1 % predicted”."
+        ),
+    ),
+    _q(
+        "nyha_class",
+        INTEGER,
+        "organs",
+        _("If you have heart failure, which class has your heart doctor given it (NYHA)?"),
+        min=1,
+        max=4,
+        clinical=True,
+        label=_("heart failure class (NYHA)"),
+        help=_(
+            "From 1 (no limits on ordinary activity) to 4 (symptoms even at rest), often "
+            "written I to IV in your cardiologist's letters. Without heart failure, "
+            "answer “I don't know”."
+        ),
+    ),
     # Treatments
     _q(
         "inadequate_response_3_months",
@@ -518,6 +772,55 @@ _BANK: tuple[Question, ...] = (
         clinical=True,
         help=_(
             "Hepatitis B counts if your blood test is positive for the surface antigen (HBsAg)."
+        ),
+    ),
+    _q(
+        "ecog",
+        INTEGER,
+        "other_health",
+        _("Your performance status (ECOG), from 0 to 4"),
+        min=0,
+        max=4,
+        clinical=True,
+        label=_("performance status (ECOG)"),
+        help=_(
+            "How your illness limits daily life, as your doctor scores it: 0 fully "
+            "active, 1 light work only, 2 up and about more than half the day, 3 in bed "
+            "or a chair more than half the day, 4 in bed or a chair all day. Cancer "
+            "clinic letters often give it."
+        ),
+    ),
+    _q(
+        "hiv",
+        BOOLEAN,
+        "other_health",
+        _("Have you been told you have HIV?"),
+        label=_("HIV"),
+        clinical=True,
+        help=_("Answer Yes if an HIV test has ever been positive. Your answer stays confidential."),
+    ),
+    _q(
+        "hepatitis_b_surface_antigen",
+        BOOLEAN,
+        "other_health",
+        _("Do you have hepatitis B now (a positive surface antigen test, HBsAg)?"),
+        label=_("hepatitis B"),
+        clinical=True,
+        help=_(
+            "The blood test is written “HBsAg” or “hepatitis B surface antigen”. Answer No "
+            "if it was negative, even if you were vaccinated."
+        ),
+    ),
+    _q(
+        "hepatitis_c",
+        BOOLEAN,
+        "other_health",
+        _("Do you have hepatitis C?"),
+        label=_("hepatitis C"),
+        clinical=True,
+        help=_(
+            "Answer Yes if a test showed hepatitis C virus in your blood (HCV RNA) or a "
+            "doctor told you that you have it."
         ),
     ),
     _q(

@@ -10,10 +10,12 @@ and they come first in authority:
 
 * a basic rule is dropped when an encoded criterion already reads the same question
   (NCT04356287's exclusion 1 tests `age`, so there is no separate age rule);
-* the healthy-volunteer rule is dropped when the trial has encoded inclusion criteria,
-  because they define who the study is for.
+* the healthy-volunteer rule is dropped when the trial has inclusion criteria encoded by
+  the study team, because they define who the study is for (drafted ones do not).
 
-So the reference trial lists exactly its 4 + 13 published criteria. A trial without
+So the reference trial lists exactly its 4 + 13 published criteria. Drafted criteria
+(`screening.services.drafts`) are stored rows too: a drafted or confirmed draft screens
+like a hand-encoded rule, a rejected one screens nothing. A trial without
 encoded criteria lists its basics and then one item, "the trial's other published
 criteria", that only the study team can check: its outcome is always unknown, so such a
 trial is never "likely eligible" on its basics alone.
@@ -58,11 +60,21 @@ _BANK_ORDER = {key: index for index, key in enumerate(QUESTIONS)}
 
 def trial_encoded_criteria(*, trial: Trial) -> list[CriterionSpec]:
     """The trial's own published criteria: stored rows, else its code encoding, else none."""
-    stored = [
-        CriterionSpec(kind=c.kind, number=c.number, text=c.text, rule=c.rule, verify=c.verify_note)
-        for c in trial.criteria.all()
-    ]
+    stored = [criterion_spec(c) for c in trial.criteria.all()]
     return stored or _code_encoding(trial.nct_id)
+
+
+def criterion_spec(criterion: Criterion) -> CriterionSpec:
+    """A stored criterion as the engine sees it (a rejected draft has no rule left)."""
+    return CriterionSpec(
+        kind=criterion.kind,
+        number=criterion.number,
+        text=criterion.text,
+        rule=criterion.rule,
+        verify=criterion.verify_note,
+        drafted=criterion.origin == Criterion.Origin.DRAFTER,
+        unchecked=criterion.unchecked,
+    )
 
 
 def trial_basic_criteria(
@@ -117,7 +129,9 @@ def trial_basic_criteria(
             )
         )
 
-    has_inclusions = any(spec.kind == INCLUSION for spec in encoded)
+    # Inclusions the team encoded define who the study is for; drafted ones are read
+    # item by item and do not.
+    has_inclusions = any(spec.kind == INCLUSION and not spec.drafted for spec in encoded)
     if (
         trial.healthy_volunteers is False
         and not has_inclusions
@@ -309,17 +323,20 @@ def _criteria_contents(
 ) -> tuple[list[list[CriterionSpec]], dict[int, int]]:
     """The distinct criteria contents among `criteria`, and which one each trial has.
 
-    A content is every (kind, number, rule as JSON text) of a trial, sorted: equal text,
+    A content is every (kind, number, rule as JSON text, drafted) of a trial, sorted
+    (whether an inclusion was drafted decides the healthy-volunteer rule): equal text,
     equal rule, so trials with equal contents are screened alike, and each content's
     rules are parsed once. Texts are left out: they do not change a verdict.
     """
-    rows: dict[int, list[tuple[str, str, str | None]]] = {}
-    for trial_id, kind, number, rule in criteria.values_list(
-        "trial_id", "kind", "number", Cast("rule", TextField())
+    rows: dict[int, list[tuple[str, str, str | None, bool]]] = {}
+    for trial_id, kind, number, rule, origin in criteria.values_list(
+        "trial_id", "kind", "number", Cast("rule", TextField()), "origin"
     ):
-        rows.setdefault(trial_id, []).append((kind, number, rule))
+        rows.setdefault(trial_id, []).append(
+            (kind, number, rule, origin == Criterion.Origin.DRAFTER)
+        )
     contents: list[list[CriterionSpec]] = []
-    index: dict[tuple[tuple[str, str, str | None], ...], int] = {}
+    index: dict[tuple[tuple[str, str, str | None, bool], ...], int] = {}
     content_of = {}
     for trial_id, items in rows.items():
         content = tuple(sorted(items))
@@ -329,9 +346,13 @@ def _criteria_contents(
             contents.append(
                 [
                     CriterionSpec(
-                        kind=kind, number=number, text="", rule=json.loads(rule) if rule else None
+                        kind=kind,
+                        number=number,
+                        text="",
+                        rule=json.loads(rule) if rule else None,
+                        drafted=drafted,
                     )
-                    for kind, number, rule in content
+                    for kind, number, rule, drafted in content
                 ]
             )
         content_of[trial_id] = found

@@ -48,3 +48,11 @@ def world(db) -> World:
         app_a=ApplicationFactory(trial=trial_a, reference="AAAA1111"),
         app_b=ApplicationFactory(trial=trial_b, reference="BBBB2222"),
     )
+
+
+@pytest.fixture
+def carol(world: World) -> object:
+    """A second coordinator of trial A, for assignment between colleagues."""
+    user = UserFactory(email="carol@example.org", first_name="Carol")
+    MembershipFactory(user=user, trial=world.trial_a)
+    return user

@@ -67,13 +67,17 @@ def test_coordinator_triages_an_applicant_with_two_factor_sign_in(live_server, p
     assert_accessible(page)
 
     page.get_by_role("link", name="REVIEW01").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Applicant REVIEW01")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        ApplicationFactory._meta.model.objects.get(reference="REVIEW01").full_name
+    )
     expect(page.get_by_text("2 points to check")).to_be_visible()
     screenshot(page, "dashboard-05-applicant")
     assert_accessible(page)
 
     page.get_by_label("New status").select_option("in_review")
-    page.get_by_label("Note (optional)").fill("Reviewed the skin score question")
+    page.locator("#workflow").get_by_label("Note (optional)").fill(
+        "Reviewed the skin score question"
+    )
     page.get_by_role("button", name="Change status").click()
     expect(page.get_by_text("Status changed to “In review”.")).to_be_visible()
 

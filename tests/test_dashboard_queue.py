@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from screening.dashboard.views import csv_safe
+from screening.dashboard.exports import csv_safe, is_phone_number
 from screening.models import Application
 from tests.dashboard_personas import world  # noqa: F401
 from tests.factories import ApplicationFactory, MembershipFactory, TrialFactory
@@ -130,12 +130,12 @@ def test_queue_query_count_does_not_grow_with_applications(
 ):
     other_coordinator = MembershipFactory(trial=world.trial_a).user
     ApplicationFactory.create_batch(n, trial=world.trial_a, assigned_to=other_coordinator)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         response = alice_client.get(reverse("dashboard:queue"))
     assert response.status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         alice_client.get(reverse("dashboard:home"))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         alice_client.get(reverse("dashboard:queue_export"))
 
 
@@ -184,8 +184,10 @@ def test_export_cells_cannot_start_a_formula(alice_client, world):  # noqa: F811
     content = alice_client.get(reverse("dashboard:queue_export")).content.decode()
     for row in _rows_text(content):
         for cell in row:
-            assert not cell.startswith(("=", "+", "-", "@"))
+            # Only a bare phone number may start with "+": it stays dialable.
+            assert not cell.startswith(("=", "+", "-", "@")) or is_phone_number(cell)
     assert "'=HYPERLINK" in content
+    assert "'+15" in content  # too short to be a phone number
 
 
 def _rows_text(content: str) -> list[list[str]]:
@@ -239,7 +241,7 @@ def test_bulk_including_another_trials_applicant_is_404(alice_client, world):  #
     assert world.app_a.status == "new"
 
 
-def test_home_counts_by_status_and_verdict_and_what_is_new_since_last_visit(alice_client, world):  # noqa: F811
+def test_home_counts_by_status_and_verdict_and_the_applicants_not_yet_opened(alice_client, world):  # noqa: F811
     world.alice.last_dashboard_visit = timezone.now() - timedelta(hours=1)
     world.alice.save()
     Application.objects.filter(pk=world.app_a.pk).update(
@@ -250,14 +252,20 @@ def test_home_counts_by_status_and_verdict_and_what_is_new_since_last_visit(alic
     response = alice_client.get(reverse("dashboard:home"))
     (summary,) = response.context["summaries"]
     assert summary.total == 2
-    assert summary.new_since_visit == 1
+    assert summary.new_since_visit == 2  # alice has opened neither
     assert summary.by_status == {"new": 2}
     assert summary.by_verdict == {"needs_review": 1, "likely_eligible": 1}
-    assert b"1 new applicant since your last visit" in response.content
+    assert b"2 applicants you have not opened yet" in response.content
     world.alice.refresh_from_db()
     assert world.alice.last_dashboard_visit > timezone.now() - timedelta(minutes=1)
+    # A reload does not clear it: only opening an applicant does.
     again = alice_client.get(reverse("dashboard:home"))
-    assert again.context["summaries"][0].new_since_visit == 0
+    assert again.context["summaries"][0].new_since_visit == 2
+    alice_client.get(reverse("dashboard:applicant", args=[world.app_a.reference]))
+    alice_client.get(reverse("dashboard:applicant", args=[world.app_a.reference]))
+    after = alice_client.get(reverse("dashboard:home"))
+    assert after.context["summaries"][0].new_since_visit == 1
+    assert b"1 applicant you have not opened yet" in after.content
 
 
 def test_a_user_with_no_team_sees_an_explanation_not_applicants(client, world):  # noqa: F811

@@ -72,13 +72,13 @@ def test_every_criterion_lands_in_exactly_one_group(answers, groups):
     assert counts[:2] == groups[:2]
 
 
-def test_an_outcome_from_an_automatic_draft_carries_its_badge():
+def test_an_outcome_from_an_automatic_reading_carries_its_mark():
     trial = reference_trial()
     evaluation = trial_evaluate(trial=trial, answers=AGNES_ANSWERS)
-    criteria = [dict(c, drafted=(i == 0)) for i, c in enumerate(evaluation["criteria"])]
+    criteria = [dict(c, unchecked=(i == 0)) for i, c in enumerate(evaluation["criteria"])]
     glance = result_glance(trial=trial, answers=AGNES_ANSWERS, criteria=criteria)
     rows = glance.decided + glance.open + glance.met
-    assert [r.drafted for r in rows].count(True) == 1
+    assert [r.unchecked for r in rows].count(True) == 1
 
 
 def test_the_french_result_reads_in_french_with_registry_text_marked(client):

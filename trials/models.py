@@ -85,6 +85,11 @@ class Trial(models.Model):
     central_contacts = models.JSONField(default=list, blank=True)
     # Whether the study team accepts pre-screening applications through the portal.
     screening_open = models.BooleanField(_("screening open"), default=True)
+    # How many working days (Monday to Friday) a new applicant may wait for a first
+    # contact before "Today's work" flags them as overdue.
+    contact_deadline_days = models.PositiveSmallIntegerField(
+        _("contact deadline (working days)"), default=2
+    )
     raw = models.JSONField(default=dict, blank=True)
     # Denormalized at import (trial_upsert): the text full-text search reads (title,
     # acronym, conditions, keywords, summary) and the conditions and keywords as

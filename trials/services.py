@@ -10,6 +10,7 @@ from typing import Any
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import QuerySet
 
+from screening.services.drafts import trial_criteria_draft
 from trials.importers.ctgov import RecordError, StudyData, studies_in_document, study_from_record
 from trials.models import SEARCH_VECTOR, Location, Official, Trial
 from trials.similar import similar_refresh
@@ -22,7 +23,9 @@ class Outcome(enum.StrEnum):
 
 
 def trial_upsert(*, data: StudyData) -> tuple[Trial, bool]:
-    """Create or update the trial `data.nct_id`, replacing its sites and officials.
+    """Create or update the trial `data.nct_id`, replacing its sites and officials, and
+    drafting its criteria (`screening.services.drafts`) when its published text is new
+    or changed.
 
     All in one transaction: a failure leaves the previous version untouched. A record
     identical to the stored one writes nothing. Returns the trial and whether it was
@@ -98,10 +101,12 @@ def _trial_write(data: StudyData) -> tuple[Trial, Outcome]:
         if trial is None:
             trial = Trial.objects.create(nct_id=data.nct_id, **fields)
             outcome = Outcome.CREATED
+            criteria_read = False
         elif all(getattr(trial, name) == value for name, value in fields.items()):
             # Sites and officials derive from `raw`, which is among the fields compared.
             return trial, Outcome.UNCHANGED
         else:
+            criteria_read = trial.eligibility_criteria == fields["eligibility_criteria"]
             for name, value in fields.items():
                 setattr(trial, name, value)
             trial.save()
@@ -111,6 +116,10 @@ def _trial_write(data: StudyData) -> tuple[Trial, Outcome]:
         trial_search_vectors_refresh(trials=Trial.objects.filter(pk=trial.pk))
         Location.objects.bulk_create(trial_sites_from_study(trial=trial, data=data))
         Official.objects.bulk_create(trial_officials_from_study(trial=trial, data=data))
+        # Every imported trial is screened on its own published criteria: drafted here,
+        # in the same transaction, when they are new or changed (or were never drafted).
+        if not criteria_read or not trial.criteria.exists():
+            trial_criteria_draft(trial=trial)
     return trial, outcome
 
 

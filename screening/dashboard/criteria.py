@@ -12,8 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,6 +25,7 @@ from screening.models import Criterion, Verdict
 from screening.questions import AnswersInvalid
 from screening.reference import ENCODED
 from screening.rule_text import rule_to_text
+from screening.rule_words import criterion_rule_in_words
 from screening.selectors import questions_for, trial_questions
 from screening.services.criteria import (
     criteria_encoding_pending,
@@ -33,11 +35,19 @@ from screening.services.criteria import (
     criterion_delete,
     criterion_update,
 )
+from screening.services.drafts import ReviewInvalid, criterion_confirm, criterion_reject
 from trials.models import Trial
 
 
 @dataclass(frozen=True)
 class CriterionRow:
+    """One criterion as the editor shows it.
+
+    `segments` is the published text in pieces, each (text, read by the drafter?), so the
+    span the draft was read from can be highlighted. `draft_words` is the drafted rule in
+    words (for a rejected draft, the rule that was rejected).
+    """
+
     kind: str
     kind_label: str
     number: str
@@ -45,6 +55,15 @@ class CriterionRow:
     rule_text: str
     verify_note: str
     pk: int | None
+    segments: tuple[tuple[str, bool], ...] = ()
+    origin: str = Criterion.Origin.TEAM
+    review_state: str = Criterion.ReviewState.CONFIRMED
+    review_label: str = ""
+    draft_words: str = ""
+    text_changed: bool = False
+    waiting: bool = False
+    can_confirm: bool = False
+    can_reject: bool = False
 
 
 def _rule_text(rule: Any) -> str:
@@ -56,24 +75,85 @@ def _rule_text(rule: Any) -> str:
         return str(rule)
 
 
+def _draft_words(kind: str, rule: Any) -> str:
+    if rule is None:
+        return ""
+    try:
+        return criterion_rule_in_words(kind=kind, rule=rule)
+    except ValueError:
+        return _rule_text(rule)
+
+
+def text_segments(text: str, spans: Any) -> tuple[tuple[str, bool], ...]:
+    """`text` cut at the drafter's spans: (piece, read) pairs, in order, covering it all.
+
+    Spans out of range are clipped, overlapping ones merged; malformed ones ignored.
+    """
+    clean = sorted(
+        (max(0, int(span[0])), min(len(text), int(span[1])))
+        for span in spans or ()
+        if isinstance(span, list | tuple) and len(span) == 2
+    )
+    merged: list[list[int]] = []
+    for start, end in clean:
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    segments: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in merged:
+        if start > at:
+            segments.append((text[at:start], False))
+        segments.append((text[start:end], True))
+        at = end
+    if at < len(text):
+        segments.append((text[at:], False))
+    return tuple(segments)
+
+
+def _row(c: Criterion, kinds: dict[str, Any], states: dict[str, Any]) -> CriterionRow:
+    drafted = c.origin == Criterion.Origin.DRAFTER and c.draft_rule is not None
+    return CriterionRow(
+        c.kind,
+        str(kinds[c.kind]),
+        c.number,
+        c.text,
+        _rule_text(c.rule),
+        c.verify_note,
+        c.pk,
+        segments=text_segments(c.text, c.draft_spans),
+        origin=c.origin,
+        review_state=c.review_state,
+        review_label=str(states[c.review_state]),
+        draft_words=_draft_words(c.kind, c.draft_rule if drafted else c.rule),
+        text_changed=c.text_changed,
+        waiting=c.awaiting_review,
+        can_confirm=drafted and c.review_state != Criterion.ReviewState.CONFIRMED,
+        can_reject=drafted and c.review_state != Criterion.ReviewState.REJECTED,
+    )
+
+
 def _rows(trial: Trial) -> list[CriterionRow]:
     kinds = dict(Criterion.Kind.choices)
+    states = dict(Criterion.ReviewState.choices)
     stored = list(trial.criteria.all())
     if stored:
-        return [
-            CriterionRow(
-                c.kind,
-                str(kinds[c.kind]),
-                c.number,
-                c.text,
-                _rule_text(c.rule),
-                c.verify_note,
-                c.pk,
-            )
-            for c in stored
-        ]
+        return [_row(c, kinds, states) for c in stored]
     return [
-        CriterionRow(kind, str(kinds[kind]), number, text, _rule_text(rule), verify, None)
+        CriterionRow(
+            kind,
+            str(kinds[kind]),
+            number,
+            text,
+            _rule_text(rule),
+            verify,
+            None,
+            segments=((text, False),),
+            draft_words=_draft_words(kind, rule),
+        )
         for kind, number, text, rule, verify in ENCODED.get(trial.nct_id, [])
     ]
 
@@ -91,13 +171,15 @@ def criteria_list(request: HttpRequest, nct_id: str) -> HttpResponse:
             criteria_load_encoded(trial=trial, by=request.user, request=request)
             messages.success(request, _("The criteria are stored and can now be edited."))
         return redirect("dashboard:criteria", nct_id=trial.nct_id)
+    rows = _rows(trial)
     return render(
         request,
         "dashboard/criteria.html",
         {
             "trial": trial,
             "membership": membership,
-            "rows": _rows(trial),
+            "rows": rows,
+            "waiting": sum(row.waiting for row in rows),
             "pending": pending,
             "questions": questions_reference_html(trial_questions=trial_questions(trial=trial)),
         },
@@ -171,9 +253,22 @@ def _edit(request: HttpRequest, *, trial: Trial, criterion: Criterion | None) ->
             "other_fields": [answers_form[q.key] for q in other],
             "preview": preview,
             "questions": questions_reference_html(trial_questions=trial_questions(trial=trial)),
+            "draft": _draft_context(criterion),
         },
         status=status,
     )
+
+
+def _draft_context(criterion: Criterion | None) -> dict[str, Any] | None:
+    """What the drafter read and proposed, shown above the form while editing a draft."""
+    if criterion is None or criterion.origin != Criterion.Origin.DRAFTER:
+        return None
+    return {
+        "segments": text_segments(criterion.text, criterion.draft_spans),
+        "words": _draft_words(criterion.kind, criterion.draft_rule),
+        "state": criterion.get_review_state_display(),
+        "text_changed": criterion.text_changed,
+    }
 
 
 def _preview(
@@ -244,3 +339,32 @@ def criterion_delete_view(request: HttpRequest, nct_id: str, pk: int) -> HttpRes
         "dashboard/criteria_delete.html",
         {"trial": trial, "criterion": criterion, "rule_text": _rule_text(criterion.rule)},
     )
+
+
+_DECISIONS = {"confirm": criterion_confirm, "reject": criterion_reject}
+
+
+@login_required
+@require_http_methods(["POST"])
+def criterion_review(request: HttpRequest, nct_id: str, pk: int) -> HttpResponse:
+    """Confirm or reject a drafted rule in one step (coordinators; audited), then back
+    to the list at that criterion. A decision that no longer applies (another coordinator
+    decided first, a double click) changes nothing and says why on the list."""
+    trial, membership = trial_get_for_user(
+        user=request.user, nct_id=nct_id, for_write=True, request=request
+    )
+    criterion = _criterion_get(trial, pk)
+    decide = _DECISIONS.get(request.POST.get("decision", ""))
+    if decide is None:
+        return HttpResponseBadRequest(_("Choose to confirm or to reject the drafted rule."))
+    try:
+        decided = decide(criterion=criterion, by=request.user, request=request)
+    except ReviewInvalid as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('dashboard:criteria', args=[trial.nct_id])}#criterion-{pk}")
+    if decided.review_state == Criterion.ReviewState.CONFIRMED:
+        text = _("Drafted rule of %(criterion)s confirmed: it now screens patients as checked.")
+    else:
+        text = _("Drafted rule of %(criterion)s rejected: the study team checks this criterion.")
+    messages.success(request, text % {"criterion": decided})
+    return redirect(f"{reverse('dashboard:criteria', args=[trial.nct_id])}#criterion-{pk}")

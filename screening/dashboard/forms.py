@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from screening.closing_reasons import STANDARD_REASONS, reason_choices
 from screening.models import Application
 from screening.services.workflow import NOTE_MAX_LENGTH, status_next_choices
 
@@ -44,6 +45,20 @@ class BootstrapForm(forms.Form):
 
 class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"))
+    reason = forms.ChoiceField(
+        label=_("Reason (when closing)"),
+        required=False,
+        help_text=_("Needed for not eligible, not interested and could not reach."),
+    )
+    reason_text = forms.CharField(
+        label=_("Reason in your words (for “Other”)"), required=False, max_length=500
+    )
+    visit_at = forms.DateTimeField(
+        label=_("Screening visit (when scheduling one)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
     note = forms.CharField(
         label=_("Note (optional)"),
         required=False,
@@ -55,6 +70,21 @@ class StatusChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Offer only what the workflow allows; the service refuses the rest anyway.
         self.fields["to_status"].choices = status_next_choices(status=application.status)
+        # The reasons of every closing status this application may move to, grouped.
+        groups = []
+        for value, label in self.fields["to_status"].choices:
+            choices = reason_choices(trial_id=application.trial_id, status=value)
+            if choices:
+                groups.append((str(label), [(f"{value}:{c}", t) for c, t in choices]))
+        self.fields["reason"].choices = [("", "—"), *groups]
+        if not groups:
+            del self.fields["reason"], self.fields["reason_text"]
+
+    def clean_reason(self) -> str:
+        value = self.cleaned_data.get("reason") or ""
+        # "status:code": the code counts only for the status it was listed under.
+        status, _sep, code = value.partition(":")
+        return code if status == self.data.get("to_status") else ""
 
 
 class BulkStatusForm(BootstrapForm):
@@ -62,10 +92,24 @@ class BulkStatusForm(BootstrapForm):
         label=_("Move selected to"),
         choices=[(v, label) for v, label in Status.choices if v not in {"new", "withdrawn"}],
     )
+    reason = forms.ChoiceField(label=_("Reason (when closing)"), required=False)
+    note = forms.CharField(
+        label=_("Note for each (optional)"), required=False, max_length=NOTE_MAX_LENGTH
+    )
     references = forms.CharField(widget=forms.MultipleHiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The standard reasons; a trial's own are chosen on the applicant's page.
+        self.fields["reason"].choices = [
+            ("", "—"),
+            *[
+                (str(Status(status).label), [(c, str(label)) for c, label in reasons])
+                for status, reasons in STANDARD_REASONS.items()
+                if status != Status.WITHDRAWN
+            ],
+            ("other", _("Other (say why in the note)")),
+        ]
         self.references = [r for r in (self.data.getlist("references") if self.data else []) if r]
 
     def clean(self) -> dict[str, Any]:

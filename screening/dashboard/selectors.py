@@ -1,15 +1,17 @@
 """Reads for the dashboard. Every query starts from accounts.access, never from a model."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import applications_for_user, memberships_for_user
 from accounts.models import TrialMembership
-from screening.models import Application, Verdict
+from screening.models import Application, Criterion, Verdict
 from screening.models.applications import triage_ranks
 from screening.questions import QUESTIONS, AnswersInvalid, Question
 from screening.selectors import trial_evaluate
@@ -39,8 +41,8 @@ def queue_for_user(*, user: Any) -> QuerySet[Application]:
     # the database instead of being decoded 25 times a page.
     return (
         applications_for_user(user=user)
-        .select_related("trial", "assigned_to")
-        .defer("answers", "evaluation", *_trial_beyond_nct_id("trial__"))
+        .select_related("trial", "assigned_to", "site")
+        .defer("answers", "evaluation", "site__contacts", *_trial_beyond_nct_id("trial__"))
     )
 
 
@@ -49,9 +51,16 @@ def queue_rows_label(*, applications: list[Application]) -> list[Application]:
     ``get_status_display`` rebuilds and hashes every lazy choice on each call."""
     statuses = {value: str(label) for value, label in Status.choices}
     verdicts = {value: str(label) for value, label in Verdict.choices}
+    today = timezone.localdate()
     for application in applications:
         application.status_label = statuses.get(application.status, application.status)
         application.verdict_label = verdicts.get(application.verdict, application.verdict)
+        # Calendar days since submission (the contact deadline counts working days).
+        application.days_waiting = (today - timezone.localdate(application.created_at)).days
+        site = application.site
+        application.site_label = (
+            ", ".join(p for p in (site.facility, site.city) if p) if site is not None else ""
+        )
     return applications
 
 
@@ -67,6 +76,8 @@ class TrialSummary:
     new_since_visit: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     by_verdict: dict[str, int] = field(default_factory=dict)
+    # Criteria waiting for the team's review (drafted rules, changed texts).
+    drafts_waiting: int = 0
 
     @property
     def status_rows(self) -> list[tuple[str, str, int]]:
@@ -77,9 +88,27 @@ class TrialSummary:
         return [(value, label, self.by_verdict.get(value, 0)) for value, label in Verdict.choices]
 
 
+def drafts_waiting_by_trial(*, trial_ids: Iterable[int]) -> dict[int, int]:
+    """How many criteria wait for the team's review, per trial id (one query).
+
+    Waiting: a drafted rule not yet confirmed or rejected, or a published text that
+    changed since the team's decision (`Criterion.awaiting_review`).
+    """
+    rows = (
+        Criterion.objects.filter(
+            trial_id__in=list(trial_ids), review_state=Criterion.ReviewState.DRAFTED
+        )
+        .filter(Q(draft_rule__isnull=False) | Q(text_changed=True))
+        .values("trial_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["trial_id"]: row["n"] for row in rows}
+
+
 def dashboard_summary(*, user: Any, since: datetime | None) -> list[TrialSummary]:
     """Per trial of the user's teams: counts by status and verdict, and what is new since
-    ``since`` (the previous visit). Three queries whatever the number of applications."""
+    ``since`` (the previous visit), and the drafted rules waiting for review. Four
+    queries whatever the number of applications and criteria."""
     summaries = {m.trial_id: TrialSummary(membership=m) for m in memberships_for_user(user=user)}
     applications = applications_for_user(user=user)
     for row in applications.values("trial_id", "status").annotate(n=Count("pk")):
@@ -94,6 +123,8 @@ def dashboard_summary(*, user: Any, since: datetime | None) -> list[TrialSummary
         summary = summaries[row["trial_id"]]
         summary.by_verdict[row["verdict"]] = row["n"]
         summary.new_since_visit += row["new"]
+    for trial_id, waiting in drafts_waiting_by_trial(trial_ids=summaries).items():
+        summaries[trial_id].drafts_waiting = waiting
     return sorted(summaries.values(), key=lambda s: s.membership.trial.nct_id)
 
 

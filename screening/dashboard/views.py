@@ -4,7 +4,6 @@ Every applicant is loaded with ``application_get_for_user`` (404 outside the use
 403 for a read-only member asked to write); every look and change is audited.
 """
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -20,13 +19,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import (
     application_get_for_user,
-    memberships_for_user,
     trial_get_for_user,
 )
 from accounts.audit import AuditAction, audit_record
 from accounts.models import TrialMembership
-from screening.models import Application, Note, StatusChange
+from screening.closing_reasons import reason_label, reason_labels
+from screening.models import Application
 from screening.selectors_consent import consent_current, consent_terms, consent_terms_get
+from screening.services.contacts import application_opened_mark, contact_timeline
 from screening.services.trial_settings import consent_text_publish, trial_screening_set
 from screening.services.workflow import (
     WorkflowError,
@@ -36,6 +36,8 @@ from screening.services.workflow import (
     application_status_change,
 )
 
+from .contact_forms import BulkAssignForm, ContactForm
+from .exports import applicant_columns, applicant_rows, csv_bytes, xlsx_bytes
 from .filters import ApplicationFilter
 from .forms import (
     AssignForm,
@@ -46,18 +48,35 @@ from .forms import (
     StatusChangeForm,
     TrialScreeningForm,
 )
+from .queue_nav import applicant_neighbours, queue_site_choices, sort_links
+from .recruitment import XLSX_TYPE
 from .selectors import (
-    answers_rows,
+    _trial_beyond_nct_id,
     dashboard_summary,
-    evaluation_points_to_check,
     evaluation_under_current_criteria,
     queue_for_user,
     queue_memberships,
     queue_rows_label,
 )
+from .staff_view import applicant_staff_view
+from .today import today_work
+
+
+def closing_reason_label(application: Application) -> str:
+    """The closing reason in words, with its free text."""
+    if not application.closing_reason and not application.closing_reason_text:
+        return ""
+    labels = reason_labels(trial_ids=[application.trial_id])
+    label = reason_label(labels, trial_id=application.trial_id, code=application.closing_reason)
+    text = application.closing_reason_text
+    return f"{label}: {text}" if label and text else label or text
+
 
 PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "dashboard_search"
+# The filters and order of the queue last shown (never the search term, which has its
+# own key): the applicant page's previous and next links walk the same list.
+QUEUE_SESSION_KEY = "dashboard_queue"
 
 
 @require_GET
@@ -66,6 +85,21 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     since = user.last_dashboard_visit
     summaries = dashboard_summary(user=user, since=since)
+    work = today_work(user=user)
+    not_opened = {t.membership.trial_id: t.not_opened for t in work.trials}
+    for summary in summaries:
+        # "New since your last visit": the applicants this user has not opened yet, so
+        # that a reload does not clear it (ApplicationOpened).
+        summary.new_since_visit = not_opened.get(summary.membership.trial_id, 0)
+    listed = sorted({a.reference for a in (*work.waiting, *work.follow_ups, *work.visits)})
+    if listed:
+        # Today's work shows names and phone numbers: one record of who saw which.
+        audit_record(
+            request_or_actor=request,
+            action=AuditAction.TODAY_VIEW,
+            target=("dashboard", "today"),
+            detail={"references": listed, "count": len(listed)},
+        )
     user.last_dashboard_visit = timezone.now()
     user.save(update_fields=["last_dashboard_visit"])
     return render(
@@ -73,10 +107,24 @@ def home(request: HttpRequest) -> HttpResponse:
         "dashboard/home.html",
         {
             "summaries": summaries,
+            "work": work,
             "since": since,
-            "total_new": sum(s.new_since_visit for s in summaries),
+            "total_new": work.not_opened,
         },
     )
+
+
+def _stored_search(request: HttpRequest) -> str:
+    """The search term kept in the session, if the search form still accepts it; a
+    term it refuses is forgotten, so that no stored search can break the queue."""
+    term = request.session.get(SEARCH_SESSION_KEY, "")
+    if not term:
+        return ""
+    form = SearchForm({"q": term})
+    if not form.is_valid():
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return ""
+    return form.cleaned_data["q"]
 
 
 def _queue_filter(
@@ -87,7 +135,8 @@ def _queue_filter(
         # Another team's trial is answered like a missing one, and the attempt recorded.
         trial_get_for_user(user=request.user, nct_id=asked, request=request)
     data = request.GET.copy()
-    data["q"] = request.session.get(SEARCH_SESSION_KEY, "")
+    data.pop("q", None)
+    data["q"] = _stored_search(request)
     if nct_id is not None:
         data["trial"] = nct_id
     return ApplicationFilter(
@@ -95,6 +144,7 @@ def _queue_filter(
         queryset=queue_for_user(user=request.user),
         trial_choices=[(m.trial.nct_id, m.trial.nct_id) for m in memberships],
         trial_pks={m.trial.nct_id: m.trial_id for m in memberships},
+        site_choices=queue_site_choices(memberships=memberships),
         user=request.user,
     )
 
@@ -127,7 +177,12 @@ def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
     page.object_list = queue_rows_label(applications=list(page.object_list))
     params = request.GET.copy()
     params.pop("page", None)
+    request.session[QUEUE_SESSION_KEY] = {
+        "params": {k: params.getlist(k) for k in params if k in filterset.filters},
+        "trial": trial.nct_id if trial else None,
+    }
     can_edit_any = any(m.can_edit for m in memberships)
+    order = request.GET.get("order", "")
     return render(
         request,
         "dashboard/queue.html",
@@ -140,6 +195,11 @@ def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
             "search": request.session.get(SEARCH_SESSION_KEY, ""),
             "search_form": SearchForm(initial={"q": request.session.get(SEARCH_SESSION_KEY)}),
             "bulk_form": BulkStatusForm() if can_edit_any else None,
+            "assign_form": BulkAssignForm(trial_ids=[m.trial_id for m in memberships if m.can_edit])
+            if can_edit_any
+            else None,
+            "sort_links": sort_links(params=params, current=order),
+            "today": timezone.localdate(),
         },
     )
 
@@ -165,73 +225,45 @@ def queue_search(request: HttpRequest) -> HttpResponse:
     return redirect(_safe_next(request, reverse("dashboard:queue")))
 
 
-_CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: Any) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_CSV_DANGEROUS) else text
-
-
 @require_GET
 @login_required
-def queue_export(request: HttpRequest) -> HttpResponse:
+def queue_export(request: HttpRequest, fmt: str = "csv") -> HttpResponse:
+    """The queue as filtered, as CSV or XLSX (exports.py says how cells stay inert)."""
     filterset = _queue_filter(
         request, nct_id=None, memberships=queue_memberships(user=request.user)
     )
     if not filterset.is_valid():
         return HttpResponse(_("Those filters are not valid."), status=400)
-    applications = list(filterset.qs)
+    # The open points come from the evaluation snapshot, which the queue leaves deferred.
+    applications = list(
+        filterset.qs.defer(None).defer(
+            "answers", "site__contacts", *_trial_beyond_nct_id("trial__")
+        )
+    )
     audit_record(
         request_or_actor=request,
         action=AuditAction.QUEUE_EXPORT,
-        target=("queue", "csv"),
+        target=("queue", fmt),
         trial_id=filterset.form.cleaned_data.get("trial") or "",
         detail={
             "count": len(applications),
             "filters": filterset.used_filters(),
             "searched": bool(filterset.form.cleaned_data.get("q")),
+            "format": fmt,
         },
     )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="applicants-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Reference"),
-            _("Trial"),
-            _("Submitted"),
-            _("Status"),
-            _("Verdict"),
-            _("Score (%)"),
-            _("Full name"),
-            _("Email"),
-            _("Phone"),
-            _("Preferred contact"),
-            _("Best time"),
-            _("Assigned to"),
-        ]
-    )
-    for a in applications:
-        writer.writerow(
-            csv_safe(cell)
-            for cell in (
-                a.reference,
-                a.trial.nct_id,
-                a.created_at.isoformat(timespec="minutes"),
-                a.get_status_display(),
-                a.get_verdict_display(),
-                round(a.score * 100),
-                a.full_name,
-                a.email,
-                a.phone,
-                a.get_contact_method_display(),
-                a.get_contact_time_display(),
-                a.assigned_to.email if a.assigned_to else "",
-            )
+    rows = applicant_rows(applications)
+    if fmt == "xlsx":
+        response = HttpResponse(
+            xlsx_bytes([(_("Applicants"), applicant_columns(), rows)]), content_type=XLSX_TYPE
         )
+        response["Content-Disposition"] = f'attachment; filename="applicants-{stamp}.xlsx"'
+        return response
+    response = HttpResponse(
+        csv_bytes(applicant_columns(), rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="applicants-{stamp}.csv"'
     return response
 
 
@@ -255,6 +287,9 @@ def queue_bulk_status(request: HttpRequest) -> HttpResponse:
             applications=applications,
             to_status=form.cleaned_data["to_status"],
             by=request.user,
+            note=form.cleaned_data["note"],
+            reason=form.cleaned_data["reason"],
+            reason_required=True,
             request=request,
         )
     except WorkflowError as error:
@@ -271,28 +306,36 @@ def _render_applicant(
     status_form: StatusChangeForm | None = None,
     note_form: NoteForm | None = None,
     assign_form: AssignForm | None = None,
+    contact_form: ContactForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    membership = next(
-        m for m in memberships_for_user(user=request.user) if m.trial_id == application.trial_id
+    memberships = queue_memberships(user=request.user)
+    membership = next(m for m in memberships if m.trial_id == application.trial_id)
+    queue = request.session.get(QUEUE_SESSION_KEY) or {}
+    previous, following = applicant_neighbours(
+        user=request.user,
+        application=application,
+        params=queue.get("params") or {},
+        search=request.session.get(SEARCH_SESSION_KEY, ""),
+        memberships=memberships,
     )
-    history = StatusChange.objects.filter(application=application).select_related("by")
-    notes = Note.objects.filter(application=application).select_related("author")
     context = {
         "application": application,
         "membership": membership,
         "can_edit": membership.can_edit,
-        "answers": answers_rows(answers=application.answers or {}),
+        **applicant_staff_view(application=application),
         "evaluation": application.evaluation or {},
-        "points_to_check": evaluation_points_to_check(evaluation=application.evaluation or {}),
         "current_evaluation": evaluation_under_current_criteria(application=application),
         "consent": consent_terms_get(trial=application.trial, version=application.consent_version),
-        "history": history,
-        "notes": notes,
+        "timeline": contact_timeline(application=application),
         "status_form": status_form or StatusChangeForm(application=application),
         "note_form": note_form or NoteForm(),
+        "contact_form": contact_form or ContactForm(application=application),
         "assign_form": assign_form
         or AssignForm(application=application, initial={"assignee": application.assigned_to_id}),
+        "previous": previous,
+        "next": following,
+        "reason": closing_reason_label(application),
     }
     return render(request, "dashboard/applicant.html", context, status=status)
 
@@ -304,6 +347,7 @@ def applicant(request: HttpRequest, reference: str) -> HttpResponse:
         user=request.user, reference_or_pk=reference, request=request
     )
     audit_record(request_or_actor=request, action=AuditAction.APPLICATION_VIEW, target=application)
+    application_opened_mark(application=application, user=request.user)
     return _render_applicant(request, application)
 
 
@@ -325,6 +369,10 @@ def applicant_status(request: HttpRequest, reference: str) -> HttpResponse:
                 to_status=form.cleaned_data["to_status"],
                 by=request.user,
                 note=form.cleaned_data["note"],
+                reason=form.cleaned_data.get("reason") or "",
+                reason_text=form.cleaned_data.get("reason_text") or "",
+                visit_at=form.cleaned_data.get("visit_at"),
+                reason_required=True,
                 request=request,
             )
         except WorkflowError as error:
@@ -334,7 +382,9 @@ def applicant_status(request: HttpRequest, reference: str) -> HttpResponse:
                 request,
                 _("Status changed to “%(status)s”.") % {"status": application.get_status_display()},
             )
-            return redirect("dashboard:applicant", reference=application.reference)
+            return redirect(
+                reverse("dashboard:applicant", args=[application.reference]) + "#workflow"
+            )
     return _render_applicant(request, application, status_form=form, status=400)
 
 
@@ -355,7 +405,9 @@ def applicant_note(request: HttpRequest, reference: str) -> HttpResponse:
             form.add_error("text", str(error))
         else:
             messages.success(request, _("Note added."))
-            return redirect("dashboard:applicant", reference=application.reference)
+            return redirect(
+                reverse("dashboard:applicant", args=[application.reference]) + "#timeline"
+            )
     return _render_applicant(request, application, note_form=form, status=400)
 
 
@@ -376,7 +428,9 @@ def applicant_assign(request: HttpRequest, reference: str) -> HttpResponse:
             form.add_error("assignee", str(error))
         else:
             messages.success(request, _("Assignment saved."))
-            return redirect("dashboard:applicant", reference=application.reference)
+            return redirect(
+                reverse("dashboard:applicant", args=[application.reference]) + "#workflow"
+            )
     return _render_applicant(request, application, assign_form=form, status=400)
 
 

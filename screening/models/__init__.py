@@ -1,10 +1,15 @@
 from .applications import Application, Draft, Note, StatusChange, Verdict
 from .consent import ConsentText
+from .contacts import ApplicationOpened, ClosingReason, ContactAttempt, PointVerification
 from .criteria import Criterion
 from .notifications import EmailOptOut, Notification
 
 __all__ = [
     "Application",
+    "ApplicationOpened",
+    "ClosingReason",
+    "ContactAttempt",
+    "PointVerification",
     "ConsentText",
     "Criterion",
     "Draft",

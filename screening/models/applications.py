@@ -139,6 +139,26 @@ class Application(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The site the patient prefers, among the trial's recruiting sites (none: no choice,
+    # or a trial without sites).
+    site = models.ForeignKey(
+        "trials.Location",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("preferred site"),
+    )
+    # Kept by screening.services.contacts from the contact log, so the queue and
+    # "Today's work" sort and filter on them without reading the log.
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+    next_action_on = models.DateField(null=True, blank=True, db_index=True)
+    visit_at = models.DateTimeField(_("screening visit"), null=True, blank=True)
+    # Why a closed application closed: a code (screening.closing_reasons) and free text.
+    closing_reason = models.CharField(max_length=40, blank=True)
+    closing_reason_text = models.CharField(max_length=500, blank=True)
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [

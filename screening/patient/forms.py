@@ -354,10 +354,38 @@ class ApplyForm(ErrorSummaryMixin, forms.Form):
     # while they read, they must read the new words before agreeing to them.
     consent_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, consent_version: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, consent_version: str, sites: Sequence[Any] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.current_consent_version = consent_version
         self.fields["consent_version"].initial = consent_version
+        if len(sites) > 1:
+            # The trial's recruiting sites (screening.sites); with one or none, no question.
+            self.fields["site"] = forms.TypedChoiceField(
+                label=_("Which study site would suit you best?"),
+                help_text=_("The team of this site will contact you."),
+                choices=[("", _("No preference")), *((s.pk, str(s)) for s in sites)],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            # For "nearest first": the browser sorts the list by distance from the
+            # patient's position, which never leaves the browser (static/js/sites.js).
+            self.site_coordinates = {
+                str(s.pk): [s.latitude, s.longitude]
+                for s in sites
+                if s.latitude is not None and s.longitude is not None
+            }
+        elif len(sites) == 1:
+            self.fields["site"] = forms.TypedChoiceField(
+                choices=[(sites[0].pk, str(sites[0]))],
+                coerce=int,
+                initial=sites[0].pk,
+                required=False,
+                empty_value=None,
+                widget=forms.HiddenInput,
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

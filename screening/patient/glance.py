@@ -9,7 +9,8 @@ Groups, in the order the page shows them:
 Each row is one line: the criterion as published (English, from the registry, unless
 it is one of the portal's own basic rules) and the answers that settled it, without the
 "You meet this" lead the group heading already says. An outcome whose criterion dict
-carries `drafted` (criteria read from an automatic draft) keeps the flag for a badge.
+carries `unchecked` (an automatic reading of the published criteria that the study team
+has not checked yet) keeps the flag for a badge.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class Row:
     group: str
     published: bool
     facts: list[str] = field(default_factory=list)
-    drafted: bool = False
+    unchecked: bool = False
 
 
 @dataclass
@@ -146,7 +147,7 @@ def result_glance(
                 group=group,
                 published=not result.spec.basic,
                 facts=facts,
-                drafted=bool(snapshot.get("drafted")),
+                unchecked=bool(snapshot.get("unchecked")),
             )
         )
     return Glance(

@@ -34,6 +34,7 @@ from screening.services.applications import (
     draft_email_link,
     draft_start,
 )
+from screening.sites import trial_recruiting_sites
 from trials.models import Trial
 
 from . import words
@@ -221,6 +222,8 @@ def result(request: HttpRequest, nct_id: str) -> HttpResponse:
                 trial=trial, answers=draft.answers, criteria=evaluation["criteria"]
             ),
             "find_trials_url": reverse("trials:list"),
+            "unchecked_only": verdict == "not_eligible"
+            and words.turned_away_by_unchecked(evaluation["criteria"]),
             "early": remaining is not None,
             "last_step": completed[-1] if completed else (steps[0] if steps else None),
             "steps": steps,
@@ -284,6 +287,7 @@ def _contact(form: ApplyForm) -> Contact:
         contact_method=data["contact_method"],
         contact_time=data["contact_time"],
         language=(get_language() or "en")[:10],
+        site_id=data.get("site"),
     )
 
 
@@ -304,8 +308,9 @@ def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
 
     duplicate = False
     terms = consent_terms(trial=trial)
+    sites = trial_recruiting_sites(trial=trial)
     if request.method == "POST":
-        form = ApplyForm(request.POST, consent_version=terms.version)
+        form = ApplyForm(request.POST, consent_version=terms.version, sites=sites)
         if form.is_valid():
             consent = Consent(
                 version=terms.version,
@@ -327,7 +332,7 @@ def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
                 request.session[SESSION_SUBMITTED] = application.pk
                 return redirect("screening:confirmation", trial.nct_id)
     else:
-        form = ApplyForm(consent_version=terms.version)
+        form = ApplyForm(consent_version=terms.version, sites=sites)
     return render(
         request,
         "screening/apply.html",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from screening.models import Application
@@ -44,3 +47,15 @@ STATUS = {
     Application.Status.UNREACHABLE: _("Closed: the study team could not reach you."),
     Application.Status.WITHDRAWN: _("You withdrew. Your details and answers have been erased."),
 }
+
+
+def turned_away_by_unchecked(criteria: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether every outcome that turns the patient away is an automatic reading of the
+    published criteria that the study team has not checked yet (`"unchecked"` in the
+    evaluation snapshot), so the patient is invited to send their details all the same."""
+    against = [
+        c
+        for c in criteria
+        if (c["kind"], c["outcome"]) in (("inclusion", "not_met"), ("exclusion", "met"))
+    ]
+    return bool(against) and all(c.get("unchecked") for c in against)

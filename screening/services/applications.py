@@ -40,6 +40,7 @@ class Contact:
     contact_method: str = Application.ContactMethod.EMAIL
     contact_time: str = Application.ContactTime.ANY
     language: str = "en"
+    site_id: int | None = None  # the preferred site: one of the trial's locations
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,10 @@ def application_submit(*, draft: Draft, contact: Contact, consent: Consent) -> A
         contact_method=contact.contact_method,
         contact_time=contact.contact_time,
         language=contact.language,
+        # A site of another trial (a forged form) is dropped rather than trusted.
+        site_id=contact.site_id
+        if contact.site_id and trial.locations.filter(pk=contact.site_id).exists()
+        else None,
         answers=answers,
         evaluation=evaluation,
         verdict=evaluation["verdict"],

@@ -15,7 +15,7 @@ from screening.explain import evaluation_snapshot
 from screening.models import Criterion
 from screening.questions import answers_validate
 from screening.reference import ENCODED
-from screening.selectors import trial_basic_criteria
+from screening.selectors import criterion_spec, trial_basic_criteria
 from trials.models import Trial
 
 EDITABLE_FIELDS = ("kind", "number", "position", "text", "rule", "verify_note")
@@ -92,17 +92,31 @@ def criterion_update(
     if unknown:
         raise TypeError(f"criterion_update() cannot change {sorted(unknown)}")
     changed = [name for name, value in fields.items() if getattr(criterion, name) != value]
+    from_state = criterion.review_state
     for name, value in fields.items():
         setattr(criterion, name, value)
+    if "text" in changed:
+        # The drafter's spans pointed into the old text.
+        criterion.draft_spans = []
+    review: dict[str, Any] = {}
+    if "rule" in fields:
+        # Whoever sets the rule has checked it: a changed rule is the team's own, a
+        # drafted one saved unchanged is thereby confirmed.
+        if "rule" in changed or criterion.rule != criterion.draft_rule:
+            criterion.origin = Criterion.Origin.TEAM
+        criterion.review_state = Criterion.ReviewState.CONFIRMED
+        criterion.text_changed = False
+        if from_state != criterion.review_state:
+            review = {"from_status": from_state, "to_status": criterion.review_state}
     criterion.full_clean()
     criterion.save()
-    if changed:
+    if changed or review:
         _audit(
             criterion=criterion,
             action=AuditAction.CRITERION_UPDATE,
             by=by,
             request=request,
-            detail={"fields": changed},
+            detail={"fields": changed, **review},
         )
     return criterion
 
@@ -181,13 +195,7 @@ def criteria_preview(
 
 
 def _spec_of(criterion: Criterion) -> CriterionSpec:
-    return CriterionSpec(
-        kind=criterion.kind,
-        number=criterion.number,
-        text=criterion.text,
-        rule=criterion.rule,
-        verify=criterion.verify_note,
-    )
+    return criterion_spec(criterion)
 
 
 def criteria_load_reference() -> list[Criterion]:

@@ -4,16 +4,20 @@ They go through the real services (the questionnaire's snapshot, consent, the ou
 the workflow), so the demo shows exactly what a real application looks like.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import TrialMembership
 from screening.models import Application, Draft
 from screening.reference.nct04356287 import EXAMPLE_ELIGIBLE_ANSWERS
 from screening.selectors_consent import consent_terms
 from screening.services.applications import Consent, Contact, application_submit
+from screening.services.contacts import ContactInput, contact_log
 from screening.services.workflow import application_status_change
+from screening.sites import trial_recruiting_sites
 from trials.models import Trial
 
 DEMO_EMAIL_DOMAIN = "patients.demo.example"
@@ -65,16 +69,38 @@ def demo_applications_create() -> int:
         )
         applicants = _REFERENCE_APPLICANTS if trial.nct_id == "NCT04356287" else _OTHER_APPLICANTS
         terms = consent_terms(trial=trial)
-        for name, answers, moves in applicants:
+        sites = trial_recruiting_sites(trial=trial)
+        for index, (name, answers, moves) in enumerate(applicants):
             draft = Draft.objects.create(trial=trial, answers=answers)
             application = application_submit(
                 draft=draft,
-                contact=Contact(full_name=name, email=_email(name), phone="+1 514 555 0142"),
+                contact=Contact(
+                    full_name=name,
+                    email=_email(name),
+                    phone="+1 514 555 0142",
+                    site_id=sites[index % len(sites)].pk if sites else None,
+                ),
                 consent=Consent(version=terms.version, to_be_contacted=True, to_share_answers=True),
             )
+            # Spread the submissions over the past days, oldest first, so that "Today's
+            # work" has applicants waiting past the contact deadline and others not.
+            Application.objects.filter(pk=application.pk).update(
+                created_at=timezone.now() - timedelta(days=len(applicants) - index, hours=index)
+            )
+            application.refresh_from_db()
             for status in moves:
+                if status == "contacted_1":
+                    contact_log(
+                        application=application,
+                        by=coordinator.user,
+                        data=ContactInput(channel="phone", outcome="no_answer"),
+                    )
+                    continue
                 application_status_change(
-                    application=application, to_status=status, by=coordinator.user
+                    application=application,
+                    to_status=status,
+                    by=coordinator.user,
+                    reason="exclusion_met" if status == "not_eligible" else "",
                 )
             created += 1
     return created

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from accounts.access import membership_get
 from accounts.audit import AuditAction, audit_record
 from accounts.models import TrialMembership, User
+from screening.closing_reasons import CLOSING_WITH_REASON, OTHER, reason_choices
 from screening.models import Application, Note, StatusChange
+from screening.models.applications import CLOSED_STATUSES
 from screening.services.notify import notify_status_changed
 
 Status = Application.Status
@@ -68,6 +70,46 @@ def status_next_choices(*, status: str) -> list[tuple[str, str]]:
     return [(value, Status(value).label) for value in TRANSITIONS.get(status, ())]
 
 
+def closing_reason_check(
+    *, trial_id: int, to_status: str, reason: str, reason_text: str, required: bool = False
+) -> None:
+    """A closing reason must be one of the trial's list for that status, and "other"
+    needs words. ``required``: the coordinator's forms ask for one on every closing.
+
+    Raises WorkflowError with a message for the user."""
+    if to_status not in CLOSING_WITH_REASON:
+        return
+    if not reason:
+        if required:
+            raise WorkflowError(
+                _("Choose why the application is “%(status)s”.")
+                % {"status": Status(to_status).label}
+            )
+        return
+    codes = {code for code, _label in reason_choices(trial_id=trial_id, status=to_status)}
+    if reason not in codes:
+        raise WorkflowError(
+            _("“%(reason)s” is not a reason for “%(status)s”.")
+            % {"reason": reason, "status": Status(to_status).label}
+        )
+    if reason == OTHER and not reason_text.strip():
+        raise WorkflowError(_("Say in a few words why, for the reason “Other”."))
+
+
+def _closing_fields_set(
+    application: Application, *, to_status: str, reason: str, reason_text: str
+) -> list[str]:
+    """Keep the closing reason with the status: set on closing, cleared on reopening."""
+    if to_status in CLOSING_WITH_REASON:
+        application.closing_reason, application.closing_reason_text = reason, reason_text.strip()
+        application.next_action_on = None
+    elif to_status not in CLOSED_STATUSES:
+        application.closing_reason, application.closing_reason_text = "", ""
+    if to_status in CLOSED_STATUSES:
+        application.next_action_on = None
+    return ["closing_reason", "closing_reason_text", "next_action_on"]
+
+
 def _require_coordinator(*, user: Any, application: Application) -> TrialMembership:
     membership = membership_get(user=user, trial=application.trial_id)
     if membership is None or not membership.can_edit:
@@ -103,10 +145,17 @@ def application_status_change(
     to_status: str,
     by: User,
     note: str = "",
+    reason: str = "",
+    reason_text: str = "",
+    visit_at: Any = None,
+    reason_required: bool = False,
     request: HttpRequest | None = None,
 ) -> StatusChange:
     """Move an application to ``to_status`` if the transition table allows it.
 
+    A closing status carries a coded ``reason`` (screening.closing_reasons; required
+    when ``reason_required``, as the dashboard's forms ask) and, for "other",
+    ``reason_text``; a scheduled visit may carry its date and time ``visit_at``.
     Raises WorkflowError (refused, with a message for the user) or PermissionDenied.
     """
     _require_coordinator(user=by, application=application)
@@ -123,8 +172,23 @@ def application_status_change(
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise WorkflowError(_("The note is too long."))
+    closing_reason_check(
+        trial_id=current.trial_id,
+        to_status=to_status,
+        reason=reason,
+        reason_text=reason_text,
+        required=reason_required,
+    )
     change = _move(application=current, to_status=to_status, by=by, note=note)
-    application.status, application.status_changed_at = current.status, current.status_changed_at
+    fields = _closing_fields_set(
+        current, to_status=to_status, reason=reason, reason_text=reason_text
+    )
+    if to_status == Status.VISIT_SCHEDULED and visit_at is not None:
+        current.visit_at = visit_at
+        fields.append("visit_at")
+    current.save(update_fields=fields)
+    for name in ("status", "status_changed_at", *fields):
+        setattr(application, name, getattr(current, name))
     audit_record(
         request_or_actor=request if request is not None else by,
         action=AuditAction.APPLICATION_STATUS,
@@ -133,6 +197,7 @@ def application_status_change(
             "from_status": change.from_status,
             "to_status": change.to_status,
             "status_change_id": change.pk,
+            "closing_reason": reason if to_status in CLOSING_WITH_REASON else None,
         },
     )
     return change
@@ -144,15 +209,27 @@ def application_status_bulk_change(
     applications: list[Application],
     to_status: str,
     by: User,
+    note: str = "",
+    reason: str = "",
+    reason_required: bool = False,
     request: HttpRequest | None = None,
 ) -> list[StatusChange]:
-    """Move several applications at once: all of them, or none (the first refusal wins)."""
+    """Move several applications at once: all of them, or none (the first refusal wins).
+
+    ``note`` goes with every move (and stands as the words of an "other" reason)."""
     changes = []
     for application in applications:
         try:
             changes.append(
                 application_status_change(
-                    application=application, to_status=to_status, by=by, request=request
+                    application=application,
+                    to_status=to_status,
+                    by=by,
+                    note=note,
+                    reason=reason,
+                    reason_text=note if reason == OTHER else "",
+                    reason_required=reason_required,
+                    request=request,
                 )
             )
         except WorkflowError as error:
@@ -173,6 +250,10 @@ def application_withdraw(*, application: Application) -> StatusChange:
             % {"status": current.get_status_display()}
         )
     change = _move(application=current, to_status=Status.WITHDRAWN, by=None, note="")
+    fields = _closing_fields_set(
+        current, to_status=Status.WITHDRAWN, reason="patient_withdrew", reason_text=""
+    )
+    current.save(update_fields=fields)
     application.status, application.status_changed_at = current.status, current.status_changed_at
     audit_record(
         request_or_actor=None,

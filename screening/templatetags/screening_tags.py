@@ -28,9 +28,14 @@ PORTAL_CRITERIA = frozenset({"sex", "age", "healthy_volunteers", "published"})
 
 
 @register.filter
-def is_published(criterion: dict[str, Any]) -> bool:
-    """`{% if c|is_published %}lang="en"{% endif %}` for a criterion of a snapshot."""
-    return str(criterion.get("number", "")) not in PORTAL_CRITERIA
+def is_published(criterion: Any) -> bool:
+    """`{% if c|is_published %}lang="en"{% endif %}` for a criterion of a snapshot (a
+    dict) or a row with a `number`."""
+    if isinstance(criterion, dict):
+        number = criterion.get("number", "")
+    else:
+        number = getattr(criterion, "number", "")
+    return str(number) not in PORTAL_CRITERIA
 
 
 @register.filter

@@ -2,8 +2,10 @@ from datetime import date
 
 from django import template
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from trials.criteria_text import markdown_html
 from trials.importers.ctgov import parse_partial_date
 from trials.models import OverallStatus
 
@@ -55,3 +57,9 @@ def words(code: str) -> str:
     if not code:
         return ""
     return str(_WORDS.get(code, code.replace("_", " ").capitalize()))
+
+
+@register.filter
+def criteria_html(markdown: str) -> SafeString:
+    """A published criterion's Markdown as sanitised HTML (markdown-it-py, then nh3)."""
+    return mark_safe(markdown_html(markdown or ""))  # noqa: S308 - nh3 kept only safe tags

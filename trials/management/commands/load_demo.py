@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.services import demo_team_create
 from screening.services.criteria import criteria_load_reference
 from screening.services.demo import demo_applications_create
+from screening.services.drafts import trials_criteria_draft_missing
 from trials.services import trial_import_paths
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         steps = [
             ("trials from data/ctgov/", self.load_trials),
             ("encoded criteria", self.load_criteria),
+            ("drafted criteria", self.draft_criteria),
             ("demo study team and applicants", self.load_people),
         ]
         for label, step in steps:
@@ -32,6 +34,12 @@ class Command(BaseCommand):
         stored = criteria_load_reference()
         trials = len({criterion.trial_id for criterion in stored})
         return f"{len(stored)} criteria on {trials} trial(s)"
+
+    def draft_criteria(self) -> str:
+        # The importer drafts what it writes; this catches trials imported before drafting.
+        reports = trials_criteria_draft_missing()
+        drafted = sum(report.drafted for report in reports)
+        return f"{drafted} drafted rules on {len(reports)} trial(s) not drafted before"
 
     def load_people(self) -> str:
         # The demo team's passwords are public: they exist only on a developer's machine.

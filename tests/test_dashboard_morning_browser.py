@@ -1,0 +1,159 @@
+"""A coordinator's morning at 1366×900, in Chromium: today's work, call the oldest new
+applicant (no answer, next attempt tomorrow), go to the next one (reached, visit
+scheduled), and see the funnel change. Every page is scanned by axe-core."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core.cache import cache
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from screening.models import Application, ContactAttempt
+from screening.workdays import working_day_after
+from tests.browser import assert_accessible, screenshot
+from tests.factories import (
+    TEST_TOTP_SECRET,
+    ApplicationFactory,
+    LocationFactory,
+    MembershipFactory,
+    TrialFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_totp_cache():
+    cache.clear()
+
+
+def totp_now() -> str:
+    return format_hotp_value(hotp_value(TEST_TOTP_SECRET, int(time.time()) // 30))
+
+
+def _submitted(reference: str, *, days: int, **fields) -> Application:
+    application = ApplicationFactory(reference=reference, **fields)
+    Application.objects.filter(pk=application.pk).update(
+        created_at=timezone.now() - timedelta(days=days)
+    )
+    return application
+
+
+def test_a_coordinators_morning(live_server, page: Page):
+    trial = TrialFactory(nct_id="NCT04356287", brief_title="Stromal cells in systemic sclerosis")
+    north = LocationFactory(trial=trial, facility="North clinic", city="Laval", status="RECRUITING")
+    south = LocationFactory(trial=trial, facility="South clinic", city="Longueuil")
+    alice = UserFactory(email="alice@example.org", first_name="Alice", last_name="Martin")
+    MembershipFactory(user=alice, trial=trial)
+    MembershipFactory(user=UserFactory(email="carol@example.org", first_name="Carol"), trial=trial)
+    _submitted("OLDEST01", days=8, trial=trial, full_name="Odette Oldest", site=north)
+    _submitted("SECOND02", days=3, trial=trial, full_name="Simon Second", site=south)
+    _submitted("RECENT03", days=0, trial=trial, full_name="Rita Recent", site=north)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    page.goto(f"{live_server.url}/dashboard/")
+    page.get_by_label("Email").fill("alice@example.org")
+    page.get_by_label("Password").fill("a long test password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(totp_now())
+    page.get_by_role("button", name="Sign In").click()
+
+    # Today's work: the oldest first, flagged past the 2-working-day deadline.
+    expect(page.get_by_role("heading", name="Today's work")).to_be_visible()
+    waiting = page.locator("table").filter(has_text="Waiting").locator("tbody tr")
+    expect(waiting.first).to_contain_text("Odette Oldest")
+    expect(waiting.first).to_contain_text("Overdue")
+    expect(waiting.nth(2)).not_to_contain_text("Overdue")
+    expect(page.get_by_text("3 applicants you have not opened yet.")).to_be_visible()
+    screenshot(page, "morning-01-todays-work")
+    assert_accessible(page)
+
+    # The funnel before the calls.
+    page.goto(f"{live_server.url}/dashboard/trials/NCT04356287/recruitment/")
+    funnel = page.locator("#funnel-table")
+    expect(funnel.locator("tr[data-stage=contacted] td").first).to_have_text("0")
+    expect(funnel.locator("tr[data-stage=visit] td").first).to_have_text("0")
+    screenshot(page, "morning-02-funnel-before")
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/dashboard/")
+    page.get_by_role("link", name="All applicants waiting for a first contact").click()
+    screenshot(page, "morning-03-queue-to-contact")
+    assert_accessible(page)
+    page.get_by_role("link", name="OLDEST01").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Odette Oldest")
+    # The contact log and the workflow are on the first screen, no scrolling.
+    expect(page.get_by_role("heading", name="Log a contact")).to_be_in_viewport()
+    expect(page.get_by_role("link", name="+1 514 555 0100")).to_have_attribute(
+        "href", "tel:+15145550100"
+    )
+    screenshot(page, "morning-04-applicant")
+    assert_accessible(page)
+
+    tomorrow = working_day_after(timezone.localdate())
+    page.get_by_label("Channel").select_option("phone")
+    page.get_by_label("Outcome").select_option("no_answer")
+    page.get_by_label("Next attempt (optional)").fill(tomorrow.isoformat())
+    page.get_by_role("button", name="Save the contact").click()
+    expect(
+        page.get_by_text("Contact logged (no answer). Status: “Contacted (attempt 1)”.")
+    ).to_be_visible()
+    assert page.url.endswith("#contact-log")
+    expect(page.locator("#timeline")).to_contain_text("No answer")
+    screenshot(page, "morning-05-no-answer-logged")
+    assert_accessible(page)
+
+    # Printed for the screening visit: a one-page summary.
+    pdf = page.pdf(format="A4")
+    page.emulate_media(media="print")
+    screenshot(page, "morning-04b-applicant-printed")
+    page.emulate_media(media="screen")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+
+    page.get_by_role("link", name="Next applicant").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Simon Second")
+    visit = (timezone.localtime() + timedelta(days=2)).replace(hour=9, minute=30)
+    page.get_by_label("Outcome").select_option("reached")
+    page.get_by_label("If reached").select_option("visit")
+    page.get_by_label("Screening visit (date and time)").fill(visit.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Note (optional)").first.fill("Happy to come on Tuesday")
+    page.get_by_role("button", name="Save the contact").click()
+    expect(page.get_by_text("Status: “Screening visit scheduled”.")).to_be_visible()
+    screenshot(page, "morning-06-visit-scheduled")
+    assert_accessible(page)
+
+    # The funnel has moved; the follow-up and the visit are in today's work.
+    page.goto(f"{live_server.url}/dashboard/trials/NCT04356287/recruitment/")
+    expect(funnel.locator("tr[data-stage=contacted] td").first).to_have_text("2")
+    expect(funnel.locator("tr[data-stage=visit] td").first).to_have_text("1")
+    expect(page.locator("#funnel-chart")).to_be_visible()
+    screenshot(page, "morning-07-funnel-after")
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/dashboard/")
+    expect(page.locator("#visits-heading + ul")).to_contain_text("Simon Second")
+    expect(page.get_by_text("1 applicant you have not opened yet.")).to_be_visible()
+    screenshot(page, "morning-08-home-after")
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/dashboard/applicants/")
+    page.get_by_role("link", name="Days waiting").click()
+    expect(page.locator("tbody tr").first).to_contain_text("OLDEST01")
+    page.locator("[data-select-all]").check()
+    page.get_by_role("button", name="Assign selected to me").click()
+    expect(page.get_by_text("3 applicants assigned.")).to_be_visible()
+    screenshot(page, "morning-09-queue-assigned")
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/dashboard/trials/NCT04356287/recruitment/settings/")
+    screenshot(page, "morning-10-recruitment-settings")
+    assert_accessible(page)
+
+    assert [a.outcome for a in ContactAttempt.objects.order_by("at")] == ["no_answer", "reached"]
+    assert Application.objects.get(reference="OLDEST01").next_action_on == tomorrow
+    assert set(Application.objects.values_list("assigned_to", flat=True)) == {alice.pk}
