@@ -32,6 +32,7 @@ lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/mypy
+	@$(VENV)/bin/lint-imports --no-logo
 	@SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
 
 # Extract new strings into locale/*/django.po (needs GNU gettext), compile the .mo with

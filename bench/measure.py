@@ -22,7 +22,14 @@ from django.test.utils import CaptureQueriesContext
 
 from bench import load
 from bench.engine import ANSWERS, engine_timings
-from bench.pages import Page, coordinator_pages, hello_page, patient_pages, public_pages
+from bench.pages import (
+    Page,
+    coordinator_pages,
+    hello_page,
+    matching_pages,
+    patient_pages,
+    public_pages,
+)
 
 P95_LIMIT_MS = 250.0
 SCREEN_ALL_LIMIT_MS = 200.0
@@ -32,7 +39,7 @@ RATIO_TARGETS = {"public": 0.30, "coordinator": 0.50, "submit": 0.10, "step": 0.
 
 
 def all_pages() -> list[Page]:
-    return public_pages() + coordinator_pages() + patient_pages()
+    return public_pages() + coordinator_pages() + patient_pages() + matching_pages()
 
 
 def queries_per_request(page: Page) -> int:
@@ -82,8 +89,19 @@ def in_process() -> dict[str, Any]:
         f"one patient vs all {trials} trials (trials_screen_all, {found} after the "
         f"pre-filter): {screen_ms:.0f} ms  {verdict}"
     )
+    from bench import matching
+    from bench.importing import import_rates
+
+    find = matching.timings()
+    simulation = matching.simulate(patients=30)
+    lines += matching.lines(find, simulation)
+    importing = import_rates()
+    lines += importing["lines"]
     return {
+        "matching": find,
+        "matching_simulation": simulation,
         "engine_us": engine,
+        "import": {k: v for k, v in importing.items() if k != "lines"},
         "screen_all_ms": screen_ms,
         "screen_all_trials": trials,
         "screen_all_after_prefilter": found,

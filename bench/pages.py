@@ -38,7 +38,7 @@ from bench.seed import (
 from bench.urls import HELLO_PATH
 from screening.models import Draft
 from screening.patient.flow import Flow
-from screening.patient.views import SESSION_DRAFTS
+from screening.patient.session_keys import SESSION_DRAFTS
 from trials.models import Trial
 
 SEARCH_QUERY = "sclerosis"
@@ -214,4 +214,29 @@ def patient_pages() -> list[Page]:
             client_request=submit_once,
             budget_per_second=400,
         ),
+    ]
+
+
+def matching_pages() -> list[Page]:
+    """Find trials for me, for a patient with systemic sclerosis near Montreal: the
+    questions page and the matches page, each with the search held on the session."""
+    from dataclasses import asdict
+
+    from bench.matching import CONDITION, MONTREAL, PATIENT
+    from screening.matching.state import SESSION_KEY, SearchState
+
+    state = SearchState(
+        condition=CONDITION,
+        place_id="montreal",
+        place_name="Montreal",
+        latitude=MONTREAL[0],
+        longitude=MONTREAL[1],
+        max_km=500,
+        answers=dict(PATIENT),
+        located=True,
+    )
+    cookie = session_cookie(_session_create({SESSION_KEY: asdict(state)}))
+    return [
+        Page("find questions", reverse("matching:questions"), prepare=lambda n, t: [cookie]),
+        Page("find matches", reverse("matching:matches"), prepare=lambda n, t: [cookie]),
     ]

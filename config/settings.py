@@ -284,6 +284,16 @@ CELERY_BEAT_SCHEDULE = {
     # On the hour, every hour, so that each coordinator's 08:00 comes round in their own
     # time zone (half-hour zones get theirs at 08:30).
     "digests-send": {"task": "screening.tasks.digests_send", "schedule": crontab(minute=0)},
+    # "Find trials for me" alerts: matches what the last import brought, within the hour.
+    "saved-searches-alert": {
+        "task": "screening.tasks.saved_searches_alert",
+        "schedule": crontab(minute=30),
+    },
+    # The saved registry queries (admin: Registry sync queries), once a day at night.
+    "registry-sync-daily": {
+        "task": "trials.tasks.registry_sync_daily",
+        "schedule": crontab(hour=3, minute=17),
+    },
 }
 
 # The outbox. A sending attempt claims its row for longer than a task may live (the hard

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="trials:list", permanent=False), name="home"),
     path("", include("screening.patient.urls")),
     path("trials/", include("trials.urls")),
+    path("find/", include("screening.matching.urls")),
     path("dashboard/", include("screening.dashboard.urls")),
     # The admin signs in through allauth too, so two-factor and lockout apply to staff.
     path("admin/login/", admin_login_redirect),

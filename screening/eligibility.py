@@ -54,10 +54,19 @@ def _bmi(values: Mapping[str, Any]) -> float:
     return round(float(values["weight_kg"]) / (metres * metres), 6)
 
 
+def _exact_age(values: Mapping[str, Any]) -> None:
+    # Age is answered in whole years: the exact age (in years, to the day) is never known
+    # here, so a test on it is always unknown and the study team checks it. The basic age
+    # rule reads it only for the year that straddles a limit given in months, weeks or
+    # days (see `trials.ages`).
+    return None
+
+
 # Values computed from answers, never asked: key -> (the answers it needs, how).
 # A derived value is unknown when any answer it needs is unknown.
 DERIVED: dict[str, tuple[tuple[str, ...], Callable[[Mapping[str, Any]], Any]]] = {
     "bmi": (("height_cm", "weight_kg"), _bmi),
+    "exact_age_years": (("age",), _exact_age),
 }
 
 

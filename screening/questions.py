@@ -42,6 +42,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from screening.eligibility import DERIVED, Rule, answers_with_derived, rule_test
+from screening.numbers import number_readings
 
 BOOLEAN = "boolean"
 INTEGER = "integer"
@@ -848,7 +849,10 @@ _BANK: tuple[Question, ...] = (
 QUESTIONS: dict[str, Question] = {q.key: q for q in _BANK}
 
 # Names of derived values in sentences; they are computed, never asked.
-DERIVED_LABELS: dict[str, Promise] = {"bmi": _("body mass index (BMI)")}
+DERIVED_LABELS: dict[str, Promise] = {
+    "bmi": _("body mass index (BMI)"),
+    "exact_age_years": _("exact age"),
+}
 
 
 class AnswersInvalid(ValidationError):
@@ -897,10 +901,12 @@ def _coerce(question: Question, value: Any, *, from_form: bool) -> Any:
 
 def _number(value: Any, *, from_form: bool) -> float | int:
     if from_form and isinstance(value, str):
-        try:
-            value = Decimal(value.strip())
-        except ArithmeticError:
-            raise ValueError(_("must be a number")) from None
+        # The one parser of typed numbers (`screening.numbers`); a text it reads two
+        # ways is refused here: the questionnaire asks the patient which they meant.
+        readings, problem = number_readings(value)
+        if problem or len(readings) != 1:
+            raise ValueError(_("must be a number"))
+        value = readings[0].value
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise ValueError(_("must be a number"))
     if isinstance(value, Decimal):

@@ -2,19 +2,31 @@
 
 A rule is ``{"all": [rule, ...]}``, ``{"any": [rule, ...]}``, ``{"not": rule}`` or a
 comparison ``{"q": key, "op": op, "value": value}``. The JSON schema checks the shape;
-code then checks what a schema cannot: that the key names a question or a derived value
-and that the operator and value suit that question's type.
+code then checks what a schema cannot: that the key names a question or a derived value,
+that the operator and value suit that question's type, and that the value lies in the
+question's range (a rule no answer can satisfy is refused, naming the range).
 """
 
 from __future__ import annotations
 
+import math
+from datetime import date
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from screening.eligibility import DERIVED
-from screening.questions import BOOLEAN, CHOICE, DATE, INTEGER, MULTI, NUMBER, QUESTIONS
+from screening.questions import (
+    BOOLEAN,
+    CHOICE,
+    DATE,
+    INTEGER,
+    MULTI,
+    NUMBER,
+    QUESTIONS,
+    Question,
+)
 
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "between", "in")
 
@@ -117,10 +129,12 @@ def _check_comparison(node: dict[str, Any], where: str) -> None:
         if type_ == BOOLEAN:
             return isinstance(item, bool)
         if type_ in (INTEGER, NUMBER):
-            return isinstance(item, int | float) and not isinstance(item, bool)
+            return (
+                isinstance(item, int | float) and not isinstance(item, bool) and math.isfinite(item)
+            )
         if type_ == DATE:
-            return isinstance(item, str) and len(item) == 10
-        return item in [choice for choice, _label in choices]
+            return isinstance(item, str) and _is_date(item)
+        return isinstance(item, str) and item in [choice for choice, _label in choices]
 
     expected = {
         BOOLEAN: "true or false",
@@ -140,3 +154,64 @@ def _check_comparison(node: dict[str, Any], where: str) -> None:
             raise RuleInvalid(f"{where}: 'in' needs a non-empty list, each {expected}")
     elif not fits(value):
         raise RuleInvalid(f"{where}: value for {key!r} must be {expected}, got {value!r}")
+    if type_ in (INTEGER, NUMBER) and key in QUESTIONS:
+        _check_range(QUESTIONS[key], op, value, where)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+def _check_range(question: Question, op: str, value: Any, where: str) -> None:
+    """Refuse a comparison that no answer in the question's range can satisfy.
+
+    A value outside [min, max] (`hemoglobin_g_dl < 110`: haemoglobin is asked from 2 to
+    25 g/dL, so the rule would exclude everyone or no one), "less than the minimum" and
+    "more than the maximum", and, for a whole-number question, equality with a fraction.
+    """
+    low, high = question.min, question.max
+    unit = f" {question.unit}" if question.unit else ""
+    span = f"{_plain(low)} to {_plain(high)}{unit}"
+    values = value if isinstance(value, list) else [value]
+    for item in values:
+        if (low is not None and item < low) or (high is not None and item > high):
+            raise RuleInvalid(
+                f"{where}: {question.key} {_OP_WORDS[op]} {_plain(item)} compares with a "
+                f"value outside the question's range, {span}"
+            )
+    if op == "lt" and low is not None and value <= low:
+        raise RuleInvalid(
+            f"{where}: {question.key} < {_plain(value)} can never hold: answers range {span}"
+        )
+    if op == "gt" and high is not None and value >= high:
+        raise RuleInvalid(
+            f"{where}: {question.key} > {_plain(value)} can never hold: answers range {span}"
+        )
+    if question.type == INTEGER and op in ("eq", "ne", "in"):
+        fractions = [item for item in values if item != int(item)]
+        if fractions:
+            raise RuleInvalid(
+                f"{where}: {question.key} is a whole number; {_plain(fractions[0])} is not"
+            )
+
+
+_OP_WORDS = {
+    "eq": "=",
+    "ne": "!=",
+    "lt": "<",
+    "le": "<=",
+    "gt": ">",
+    "ge": ">=",
+    "between": "between",
+    "in": "in",
+}
+
+
+def _plain(number: float | None) -> str:
+    if number is None:
+        return "…"
+    return str(int(number)) if float(number) == int(number) else str(number)

@@ -23,6 +23,7 @@ trial is never "likely eligible" on its basics alone.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping
@@ -41,6 +42,7 @@ from screening.eligibility import (
     NOT_ELIGIBLE,
     CriterionResult,
     CriterionSpec,
+    Rule,
     answers_with_derived,
     criterion_evaluate,
     evaluate,
@@ -49,11 +51,12 @@ from screening.eligibility import (
     score_of,
     verdict_of,
 )
-from screening.explain import evaluation_snapshot, number_text
+from screening.explain import evaluation_snapshot
 from screening.models import Application, Criterion
 from screening.questions import QUESTIONS, STEP_ORDER, Question, answers_validate
 from screening.reference import ENCODED
-from trials.models import Sex, Trial
+from trials.ages import age_may_admit_q, limit_is_whole
+from trials.models import Sex, Trial, age_in_words
 
 _BANK_ORDER = {key: index for index, key in enumerate(QUESTIONS)}
 
@@ -102,29 +105,28 @@ def trial_basic_criteria(
 
     low, high = trial.minimum_age, trial.maximum_age
     if (low is not None or high is not None) and "age" not in covered:
-        # Ages are answered in whole years: a minimum of 6 months lets a 0-year-old through
-        # to the study team, who check the exact age.
-        parts = []
-        if low is not None:
-            parts.append({"q": "age", "op": "ge", "value": math.floor(low)})
-        if high is not None:
-            parts.append({"q": "age", "op": "le", "value": high})
         if low is not None and high is not None:
-            text = _("Aged %(low)s to %(high)s years") % {
-                "low": number_text(low),
-                "high": number_text(high),
+            text = _("Aged %(low)s to %(high)s") % {
+                "low": age_in_words(low),
+                "high": age_in_words(high),
             }
         elif low is not None:
-            text = _("Aged %(low)s years or older") % {"low": number_text(low)}
+            text = _("Aged %(low)s or older") % {"low": age_in_words(low)}
         else:
-            text = _("Aged %(high)s years or younger") % {"high": number_text(high)}
+            text = _("Aged %(high)s or younger") % {"high": age_in_words(high)}
+        exact = any(limit is not None and not limit_is_whole(limit) for limit in (low, high))
         basics.append(
             CriterionSpec(
                 kind=INCLUSION,
                 number="age",
                 text=text,
-                rule=parts[0] if len(parts) == 1 else {"all": parts},
-                verify="" if low is None or low.is_integer() else _("Exact age."),
+                rule=age_rule(minimum=low, maximum=high),
+                verify=_(
+                    "Your exact age: the trial's limit is in months, weeks or days, so the "
+                    "study team checks it."
+                )
+                if exact
+                else "",
                 basic=True,
             )
         )
@@ -147,6 +149,50 @@ def trial_basic_criteria(
             )
         )
     return basics
+
+
+def age_rule(*, minimum: float | None, maximum: float | None) -> Rule:
+    """The basic age rule of a trial's limits (years), read on whole-year answers as
+    `trials.ages.age_admits` reads them: a year straddling a limit given in months,
+    weeks or days is unknown, through the exact age that a whole year cannot tell."""
+    parts: list[Rule] = []
+    if minimum is not None:
+        if limit_is_whole(minimum):
+            parts.append({"q": "age", "op": "ge", "value": round(minimum)})
+        else:
+            floor = math.floor(minimum)
+            parts.append(
+                {
+                    "any": [
+                        {"q": "age", "op": "ge", "value": floor + 1},
+                        {
+                            "all": [
+                                {"q": "age", "op": "eq", "value": floor},
+                                {"q": "exact_age_years", "op": "ge", "value": minimum},
+                            ]
+                        },
+                    ]
+                }
+            )
+    if maximum is not None:
+        if limit_is_whole(maximum):
+            parts.append({"q": "age", "op": "le", "value": round(maximum)})
+        else:
+            floor = math.floor(maximum)
+            parts.append(
+                {
+                    "any": [
+                        {"q": "age", "op": "lt", "value": floor},
+                        {
+                            "all": [
+                                {"q": "age", "op": "eq", "value": floor},
+                                {"q": "exact_age_years", "op": "le", "value": maximum},
+                            ]
+                        },
+                    ]
+                }
+            )
+    return parts[0] if len(parts) == 1 else {"all": parts}
 
 
 def trial_criteria(
@@ -220,14 +266,20 @@ class TrialScreening:
     score: float
 
 
-def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
-    """One patient's answers against every trial open for screening, best first.
+def trials_screen_all(
+    *, answers: Mapping[str, Any], condition: str | None = None
+) -> list[TrialScreening]:
+    """One patient's answers against every trial taking applicants, best first
+    (`Trial.objects.taking_applicants()`: an open registry status and screening open).
+    `condition`, when given, keeps the trials one of whose condition terms (conditions,
+    keywords, MeSH terms) contains it.
 
     A cheap database pre-filter on the listing's structured fields drops the trials whose
-    basic rules the answers already fail (sex, and age in whole years: a minimum of 17.5
-    years admits a 17-year-old), unless encoded criteria stand in for those rules. The
-    others are evaluated in Python, without explanations. Thousands of trials share a
-    few shapes (the same listing limits, the same criteria), so each distinct shape is
+    basic rules the answers already fail (sex, and age as `trials.ages.age_may_admit_q`
+    reads it: a minimum of 17.5 years keeps a 17-year-old, to be checked), unless
+    encoded criteria stand in for those rules. The others are evaluated in Python,
+    without explanations. Thousands of trials share a few shapes (the same listing
+    limits, the same criteria), so each distinct shape is
     evaluated once. Two queries. Raises `AnswersInvalid` like `trial_evaluate`.
     """
     clean = answers_validate(answers)
@@ -238,17 +290,19 @@ def trials_screen_all(*, answers: Mapping[str, Any]) -> list[TrialScreening]:
         listing &= ~Q(sex=Sex.FEMALE)
     age = clean.get("age")
     if age is not None:
-        listing &= Q(minimum_age__isnull=True) | Q(minimum_age__lt=math.floor(age) + 1)
-        listing &= Q(maximum_age__isnull=True) | Q(maximum_age__gte=age)
+        listing &= age_may_admit_q(math.floor(age))
     # Encoded criteria may replace the listing's sex and age rules: those trials are
     # always evaluated.
     encoded = Exists(Criterion.objects.filter(trial=OuterRef("pk"))) | Q(nct_id__in=ENCODED)
-    trials = Trial.objects.filter(Q(screening_open=True) & (listing | encoded))
+    taking = Trial.objects.taking_applicants().order_by()
+    if condition:
+        taking = taking.filter(condition_terms__contains=" ".join(condition.lower().split()))
+    trials = taking.filter(listing | encoded)
 
-    # Every trial with stored criteria passes the filter above, so these are exactly the
-    # criteria of the trials screened, without repeating the filter.
+    # Every trial with stored criteria passes the listing filter above, so these are
+    # exactly the criteria of the trials screened, without repeating that filter.
     contents, content_of = _criteria_contents(
-        criteria=Criterion.objects.filter(trial__screening_open=True)
+        criteria=Criterion.objects.filter(trial__in=taking.values("pk"))
     )
     # Only the listing fields the basic rules read are set on this stand-in.
     listing_trial = Trial()
@@ -329,7 +383,8 @@ def _criteria_contents(
     rules are parsed once. Texts are left out: they do not change a verdict.
     """
     rows: dict[int, list[tuple[str, str, str | None, bool]]] = {}
-    for trial_id, kind, number, rule, origin in criteria.values_list(
+    # No ordering: the items are sorted here, per trial.
+    for trial_id, kind, number, rule, origin in criteria.order_by().values_list(
         "trial_id", "kind", "number", Cast("rule", TextField()), "origin"
     ):
         rows.setdefault(trial_id, []).append(
@@ -343,20 +398,47 @@ def _criteria_contents(
         found = index.get(content)
         if found is None:
             found = index[content] = len(contents)
-            contents.append(
-                [
-                    CriterionSpec(
-                        kind=kind,
-                        number=number,
-                        text="",
-                        rule=json.loads(rule) if rule else None,
-                        drafted=drafted,
-                    )
-                    for kind, number, rule, drafted in content
-                ]
-            )
+            contents.append(_content_parsed(content))
         content_of[trial_id] = found
     return contents, content_of
+
+
+# Parsed criteria contents by content hash, kept across requests: a content never
+# changes (an edited criterion is another content, so another hash). Bounded: cleared
+# whole when full, which costs one parse per content on the next screening.
+_PARSED: dict[str, list[CriterionSpec]] = {}
+_PARSED_MAX = 20_000
+
+
+def _content_parsed(
+    content: tuple[tuple[str, str, str | None, bool], ...],
+) -> list[CriterionSpec]:
+    digest = hashlib.sha256(json.dumps(content).encode()).hexdigest()
+    parsed = _PARSED.get(digest)
+    if parsed is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        parsed = _PARSED[digest] = [
+            CriterionSpec(
+                kind=kind,
+                number=number,
+                text="",
+                rule=json.loads(rule) if rule else None,
+                drafted=drafted,
+            )
+            for kind, number, rule, drafted in content
+        ]
+    return parsed
+
+
+def criteria_contents_of(
+    *, trial_ids: list[int]
+) -> tuple[list[list[CriterionSpec]], dict[int, int]]:
+    """The distinct criteria contents of these trials (parsed once, cached by content
+    hash), and which one each trial with stored criteria has. One query."""
+    if not trial_ids:
+        return [], {}
+    return _criteria_contents(criteria=Criterion.objects.filter(trial_id__in=trial_ids))
 
 
 _VERDICT_RANK = {LIKELY_ELIGIBLE: 0, NEEDS_REVIEW: 1, NOT_ELIGIBLE: 2}

@@ -50,6 +50,7 @@ from django.db import InterfaceError, OperationalError, connection, models, tran
 from django.utils import timezone
 
 from accounts.models import TrialMembership
+from screening.matching import services as matching_services
 from screening.models import Application, Draft, Notification
 from screening.services import notify
 from screening.services.outbox import notification_enqueue
@@ -293,3 +294,14 @@ def digests_queue(*, now: datetime) -> int:
             ):
                 queued += 1
     return queued
+
+
+@shared_task(acks_late=True)
+def saved_searches_alert() -> int:
+    """Email the saved searches that newly imported or newly opened trials may fit.
+
+    Hourly on beat, so an import is matched within the hour; each patient hears at most
+    weekly (`screening.matching.services.saved_searches_alert`). Safe to run twice: a
+    search is emailed under its row lock, and the outbox key names the day.
+    """
+    return matching_services.saved_searches_alert()

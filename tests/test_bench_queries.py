@@ -16,7 +16,7 @@ from bench.engine import ANSWERS
 from bench.seed import COORDINATOR_EMAIL, COORDINATOR_TOTP_SECRET, REFERENCE_TRIAL, Scale, seed
 from screening.models import Draft
 from screening.patient.flow import Flow
-from screening.patient.views import SESSION_DRAFTS
+from screening.patient.session_keys import SESSION_DRAFTS
 from screening.selectors import trials_screen_all
 from trials.models import Trial
 

@@ -269,7 +269,14 @@ def test_mistakes_are_listed_at_the_top_and_beside_each_field(live_server, page,
 
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text(t(language, "Enter a number, like 12 or 12.5."))
+    expect(summary).to_contain_text(
+        t(
+            language,
+            "Enter your %(name)s as a number, like %(example)s.",
+            name=t(language, "age"),
+            example=12,
+        )
+    )
     expect(page.locator("input[name='age']")).to_have_attribute(
         "aria-describedby", re.compile("id_age_error")
     )

@@ -1,7 +1,6 @@
 """The pure mapping from ClinicalTrials.gov API v2 records to plain data."""
 
 import copy
-import io
 import json
 from datetime import date
 from pathlib import Path
@@ -10,7 +9,6 @@ import pytest
 
 from trials.importers.ctgov import (
     RecordError,
-    fetch_study,
     parse_age,
     parse_partial_date,
     study_from_record,
@@ -255,33 +253,3 @@ def test_bad_record_errors_carry_the_nct_id_once_known():
 def test_invalid_json_or_a_non_object_is_refused(text):
     with pytest.raises(RecordError, match="invalid JSON|expected a study object"):
         study_from_record(text)
-
-
-class FakeResponse(io.BytesIO):
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-def test_fetch_asks_the_v2_api_for_the_study():
-    asked = []
-
-    def opener(request, timeout):
-        asked.append((request.full_url, request.get_header("Accept"), timeout))
-        return FakeResponse((DATA / "NCT04356287.json").read_bytes())
-
-    document = fetch_study("nct04356287", opener=opener)
-    assert asked == [
-        ("https://clinicaltrials.gov/api/v2/studies/NCT04356287", "application/json", 30)
-    ]
-    assert study_from_record(document).nct_id == "NCT04356287"
-
-
-def test_fetch_refuses_a_malformed_id_without_asking():
-    def opener(request, timeout):
-        raise AssertionError("must not be called")
-
-    with pytest.raises(RecordError, match="not an NCT number"):
-        fetch_study("NCT1/../x", opener=opener)

@@ -1,9 +1,20 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from trials.models import Location, Official, Trial
+from trials.models import (
+    Location,
+    Official,
+    OverallStatus,
+    RegistrySyncQuery,
+    RegistrySyncRun,
+    Trial,
+)
 
 
 class ImportedInline(admin.TabularInline):
@@ -112,3 +123,104 @@ class TrialAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # trials come from import_trials
+
+
+class RegistrySyncQueryForm(forms.ModelForm):
+    statuses = forms.MultipleChoiceField(
+        label=_("Overall statuses"),
+        choices=OverallStatus.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every status."),
+    )
+
+    class Meta:
+        model = RegistrySyncQuery
+        fields = ("name", "condition", "statuses", "country", "incremental", "enabled")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any(cleaned.get(k) for k in ("condition", "statuses", "country")):
+            raise forms.ValidationError(
+                _("Give a condition, a status or a country: the whole registry is too much.")
+            )
+        return cleaned
+
+
+class RegistrySyncRunInline(admin.TabularInline):
+    model = RegistrySyncRun
+    extra = 0
+    can_delete = False
+    max_num = 0
+    fields = ("started_at", "status", "created", "updated", "closed", "unchanged", "failed")
+    readonly_fields = fields
+    ordering = ("-started_at",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RegistrySyncRun]:
+        return super().get_queryset(request).order_by("-started_at")
+
+
+@admin.register(RegistrySyncQuery)
+class RegistrySyncQueryAdmin(admin.ModelAdmin):
+    form = RegistrySyncQueryForm
+    list_display = ("name", "condition", "country", "incremental", "enabled", "synced_through")
+    readonly_fields = ("synced_through",)
+    inlines = [RegistrySyncRunInline]
+    actions = ["run_now"]
+
+    @admin.action(description=_("Run the selected queries now"))
+    def run_now(self, request: HttpRequest, queryset: QuerySet[RegistrySyncQuery]) -> None:
+        from trials.tasks import registry_sync_query
+
+        for saved in queryset:
+            registry_sync_query.delay(saved.pk)
+        self.message_user(request, _("The runs are queued; their counts appear below each query."))
+
+
+@admin.register(RegistrySyncRun)
+class RegistrySyncRunAdmin(admin.ModelAdmin):
+    """Each run's counts and reasons, as recorded: read-only."""
+
+    list_display = (
+        "started_at",
+        "query",
+        "status",
+        "created",
+        "updated",
+        "closed",
+        "unchanged",
+        "failed",
+    )
+    list_filter = ("status", "query")
+    readonly_fields = (
+        "query",
+        "parameters",
+        "started_at",
+        "finished_at",
+        "status",
+        "created",
+        "updated",
+        "closed",
+        "unchanged",
+        "failed",
+        "failure_list",
+        "error",
+    )
+    exclude = ("failures",)
+
+    @admin.display(description=_("Studies skipped, and why"))
+    def failure_list(self, run: RegistrySyncRun) -> str:
+        if not run.failures:
+            return "—"
+        items = format_html_join(
+            "",
+            "<li>{}: {}: {}</li>",
+            ((f["nct_id"] or "?", f["field"], f["problem"]) for f in run.failures),
+        )
+        return format_html("<ul>{}</ul>", items)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -5,9 +5,10 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from trials.ages import age_may_admit_q, whole_years
 from trials.models import OPEN_STATUSES, Location, OverallStatus, Sex, Trial
 
 OPEN = "open"
@@ -86,6 +87,21 @@ class TrialFilter(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 120}),
     )
 
+    # Near a city of the catalogue (its id or name), or "here": the browser's location
+    # kept on the session. Applied by the view, which also sorts by distance.
+    near = django_filters.CharFilter(
+        label=_("Near"),
+        method="filter_nothing",
+        max_length=200,
+        help_text=_("A city with a study site, for example: Montreal"),
+    )
+    within = django_filters.ChoiceFilter(
+        label=_("Within"),
+        empty_label=_("Any distance"),
+        choices=[(str(km), _("%(km)s km") % {"km": km}) for km in (25, 50, 100, 250, 500, 1000)],
+        method="filter_nothing",
+    )
+
     class Meta:
         model = Trial
         fields: list[str] = []
@@ -101,6 +117,9 @@ class TrialFilter(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if name in self.filters:
                 queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def filter_nothing(self, queryset: QuerySet[Trial], name: str, value: Any) -> QuerySet[Trial]:
         return queryset
 
     def filter_status(self, queryset: QuerySet[Trial], name: str, value: str) -> QuerySet[Trial]:
@@ -127,8 +146,6 @@ class TrialFilter(django_filters.FilterSet):
         return queryset.filter(sex__in=[Sex.ALL, value])
 
     def filter_age(self, queryset: QuerySet[Trial], name: str, value: Any) -> QuerySet[Trial]:
-        age = float(value)
-        return queryset.filter(
-            Q(minimum_age__isnull=True) | Q(minimum_age__lte=age),
-            Q(maximum_age__isnull=True) | Q(maximum_age__gte=age),
-        )
+        # The same comparison as screening (trials.ages): a trial whose limit in months
+        # falls within the patient's year is kept; its questionnaire says "unknown".
+        return queryset.filter(age_may_admit_q(whole_years(float(value))))

@@ -28,12 +28,48 @@ class OverallStatus(models.TextChoices):
     WITHHELD = "WITHHELD", _("Withheld")
 
 
+# Which registry statuses take applicants: the one decision, made for every overallStatus
+# of the API v2 data model (ClinicalTrials.gov "Overall Recruitment Status" and, for
+# expanded access records, "Expanded Access Status"). Every status is listed, so a status
+# added to OverallStatus without a decision fails at import time.
+# Source: https://clinicaltrials.gov/data-api/about-api/study-data-structure (overallStatus).
+STATUS_TAKES_APPLICANTS: dict[str, bool] = {
+    OverallStatus.RECRUITING: True,
+    OverallStatus.NOT_YET_RECRUITING: True,  # the team pre-screens before the first visit
+    OverallStatus.ENROLLING_BY_INVITATION: True,  # the team invites from those who ask
+    OverallStatus.ACTIVE_NOT_RECRUITING: False,
+    OverallStatus.SUSPENDED: False,
+    OverallStatus.TERMINATED: False,
+    OverallStatus.COMPLETED: False,
+    OverallStatus.WITHDRAWN: False,
+    OverallStatus.UNKNOWN: False,  # not verified for two years: nobody to answer
+    # Expanded access: "Available" means patients may request the treatment now.
+    OverallStatus.AVAILABLE: True,
+    OverallStatus.NO_LONGER_AVAILABLE: False,
+    OverallStatus.TEMPORARILY_NOT_AVAILABLE: False,
+    OverallStatus.APPROVED_FOR_MARKETING: False,  # prescribed, no longer requested here
+    OverallStatus.WITHHELD: False,
+}
+if set(STATUS_TAKES_APPLICANTS) != set(OverallStatus.values):  # pragma: no cover
+    raise ImportError("STATUS_TAKES_APPLICANTS must decide every OverallStatus")
+
 # Statuses under which a patient can still hope to join; listed first by default.
-OPEN_STATUSES = (
-    OverallStatus.RECRUITING,
-    OverallStatus.NOT_YET_RECRUITING,
-    OverallStatus.ENROLLING_BY_INVITATION,
-)
+OPEN_STATUSES = tuple(status for status, takes in STATUS_TAKES_APPLICANTS.items() if takes)
+
+
+def status_takes_applicants(status: str) -> bool:
+    """Whether a trial whose registry overallStatus is `status` takes applicants.
+
+    False for a status outside the data model (never guessed open).
+    """
+    return STATUS_TAKES_APPLICANTS.get(status, False)
+
+
+class TrialQuerySet(models.QuerySet["Trial"]):
+    def taking_applicants(self) -> "TrialQuerySet":
+        """Trials a patient may screen for and apply to now: an open registry status
+        (`status_takes_applicants`) and screening left open by the study team."""
+        return self.filter(overall_status__in=OPEN_STATUSES, screening_open=True)
 
 
 class Sex(models.TextChoices):
@@ -119,6 +155,8 @@ class Trial(models.Model):
     # its page never searches the catalogue for them.
     similar_nct_ids = models.JSONField(default=list, blank=True, editable=False)
 
+    objects = TrialQuerySet.as_manager()
+
     class Meta:
         ordering = ["nct_id"]
         indexes = [
@@ -140,7 +178,15 @@ class Trial(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.overall_status in OPEN_STATUSES
+        """Whether the registry status takes applicants (`status_takes_applicants`)."""
+        return status_takes_applicants(self.overall_status)
+
+    @property
+    def takes_applicants(self) -> bool:
+        """Whether a patient may screen for and apply to this trial now: its registry
+        status takes applicants and the study team has not closed screening. The row
+        form of `Trial.objects.taking_applicants()`."""
+        return self.screening_open and status_takes_applicants(self.overall_status)
 
     @property
     def age_range_text(self) -> str:
@@ -213,3 +259,75 @@ class Official(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegistrySyncQuery(models.Model):
+    """A query that keeps part of the catalogue in step with ClinicalTrials.gov, daily.
+
+    Set by staff in the admin; the beat job `trials.tasks.registry_sync_daily` runs every
+    enabled one. With `incremental`, each run asks only for studies updated since the
+    day before the last successful run started (a day of overlap: the registry's
+    LastUpdatePostDate is a date, not a time).
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    condition = models.CharField(
+        _("condition"), max_length=200, blank=True, help_text=_("For example: scleroderma")
+    )
+    statuses = models.JSONField(
+        _("overall statuses"),
+        default=list,
+        blank=True,
+        help_text=_("ClinicalTrials.gov overallStatus values; empty: every status."),
+    )
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    incremental = models.BooleanField(_("only studies updated since the last run"), default=True)
+    enabled = models.BooleanField(_("run daily"), default=True)
+    synced_through = models.DateField(
+        _("last successful run started on"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("registry sync query")
+        verbose_name_plural = _("registry sync queries")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegistrySyncRun(models.Model):
+    """One run of a registry query (daily or by `import_trials --fetch`) and its counts.
+
+    `closed` counts trials this run moved from taking applicants to not (their open
+    applications stay with their team); `failures` lists each study skipped, as
+    {"nct_id", "field", "problem"}.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        PARTIAL = "partial", _("Some studies failed")
+        FAILED = "failed", _("Failed")
+
+    query = models.ForeignKey(
+        RegistrySyncQuery, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
+    parameters = models.JSONField(_("query as run"), default=dict)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    failures = models.JSONField(default=list, blank=True)
+    error = models.TextField(_("why the run stopped"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("registry sync run")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} · {self.get_status_display()}"

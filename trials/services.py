@@ -1,6 +1,7 @@
 """Writes to the trial catalogue."""
 
 import enum
+import gzip
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -10,26 +11,29 @@ from typing import Any
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import QuerySet
 
-from screening.services.drafts import trial_criteria_draft
 from trials.importers.ctgov import RecordError, StudyData, studies_in_document, study_from_record
-from trials.models import SEARCH_VECTOR, Location, Official, Trial
+from trials.models import SEARCH_VECTOR, Location, Official, Trial, status_takes_applicants
+from trials.signals import trial_written
 from trials.similar import similar_refresh
 
 
 class Outcome(enum.StrEnum):
     CREATED = "created"
     UPDATED = "updated"
+    # Updated, and the registry's new status stops it taking applicants
+    # (`status_takes_applicants`); its open applications stay with its team.
+    CLOSED = "closed"
     UNCHANGED = "unchanged"
 
 
 def trial_upsert(*, data: StudyData) -> tuple[Trial, bool]:
     """Create or update the trial `data.nct_id`, replacing its sites and officials, and
-    drafting its criteria (`screening.services.drafts`) when its published text is new
-    or changed.
+    send `trials.signals.trial_written` (on which screening drafts the criteria when their
+    published text is new or changed).
 
-    All in one transaction: a failure leaves the previous version untouched. A record
-    identical to the stored one writes nothing. Returns the trial and whether it was
-    created.
+    All in one transaction, receivers included: a failure leaves the previous version
+    untouched. A record identical to the stored one writes nothing and sends nothing.
+    Returns the trial and whether it was created.
     """
     trial, outcome = _trial_write(data)
     if outcome is not Outcome.UNCHANGED:
@@ -90,7 +94,7 @@ def trial_fields_from_study(data: StudyData) -> dict[str, Any]:
             )
             if part
         ),
-        "condition_terms": condition_terms(data.conditions + data.keywords),
+        "condition_terms": condition_terms(data.conditions + data.keywords + data.condition_meshes),
     }
 
 
@@ -101,25 +105,30 @@ def _trial_write(data: StudyData) -> tuple[Trial, Outcome]:
         if trial is None:
             trial = Trial.objects.create(nct_id=data.nct_id, **fields)
             outcome = Outcome.CREATED
-            criteria_read = False
+            criteria_changed = True
         elif all(getattr(trial, name) == value for name, value in fields.items()):
             # Sites and officials derive from `raw`, which is among the fields compared.
             return trial, Outcome.UNCHANGED
         else:
-            criteria_read = trial.eligibility_criteria == fields["eligibility_criteria"]
+            was_open = status_takes_applicants(trial.overall_status)
+            criteria_changed = trial.eligibility_criteria != fields["eligibility_criteria"]
             for name, value in fields.items():
                 setattr(trial, name, value)
             trial.save()
             trial.locations.all().delete()
             trial.officials.all().delete()
-            outcome = Outcome.UPDATED
+            closed = was_open and not status_takes_applicants(trial.overall_status)
+            outcome = Outcome.CLOSED if closed else Outcome.UPDATED
         trial_search_vectors_refresh(trials=Trial.objects.filter(pk=trial.pk))
         Location.objects.bulk_create(trial_sites_from_study(trial=trial, data=data))
         Official.objects.bulk_create(trial_officials_from_study(trial=trial, data=data))
-        # Every imported trial is screened on its own published criteria: drafted here,
-        # in the same transaction, when they are new or changed (or were never drafted).
-        if not criteria_read or not trial.criteria.exists():
-            trial_criteria_draft(trial=trial)
+        # What other apps derive from a trial is written in this transaction too.
+        trial_written.send(
+            sender=Trial,
+            trial=trial,
+            created=outcome is Outcome.CREATED,
+            criteria_changed=criteria_changed,
+        )
     return trial, outcome
 
 
@@ -181,8 +190,12 @@ class ImportFailure:
 
 @dataclass
 class ImportReport:
+    """Counts of one import. `closed` trials are among the `updated`: those whose new
+    registry status stopped them taking applicants."""
+
     created: int = 0
     updated: int = 0
+    closed: int = 0
     unchanged: int = 0
     failures: list[ImportFailure] = field(default_factory=list)
     # Primary keys of the trials created or updated, for what is derived after an import.
@@ -192,9 +205,23 @@ class ImportReport:
     def failed(self) -> int:
         return len(self.failures)
 
+    @property
+    def studies(self) -> int:
+        return self.created + self.updated + self.unchanged + self.failed
+
+    def add(self, other: "ImportReport") -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.closed += other.closed
+        self.unchanged += other.unchanged
+        self.failures += other.failures
+        self.written += other.written
+
     def summary(self) -> str:
         line = f"created {self.created}, updated {self.updated}, failed {self.failed}"
-        return f"{line} ({self.unchanged} unchanged)" if self.unchanged else line
+        notes = [f"{self.closed} closed"] if self.closed else []
+        notes += [f"{self.unchanged} unchanged"] if self.unchanged else []
+        return f"{line} ({', '.join(notes)})" if notes else line
 
 
 def trial_import_documents(*, documents: Iterable[tuple[str, object]]) -> ImportReport:
@@ -210,15 +237,31 @@ def trial_import_documents(*, documents: Iterable[tuple[str, object]]) -> Import
     return report
 
 
+def trial_import_studies(*, report: ImportReport, source: str, document: object) -> None:
+    """Import one parsed document's studies into `report` (see `trial_import_documents`).
+
+    Call `trial_import_finish` once after the last document: what derives from the whole
+    catalogue (similar trials) is refreshed once, not per page.
+    """
+    _import_document(report, source, document)
+
+
+def trial_import_finish(*, report: ImportReport) -> None:
+    """Refresh what derives from the catalogue for the trials `report` wrote."""
+    _after_import(report)
+
+
 def trial_import_paths(*, paths: Iterable[Path]) -> ImportReport:
-    """Import every study in these JSON files, or in the *.json files of these folders."""
+    """Import every study in these JSON files (.json or .json.gz), or in those of these
+    folders. A file may be the registry website's download (a top-level array), an API
+    page (``{"studies": [...]}``) or one study; see `studies_in_document`."""
     report = ImportReport()
     for file in _json_files(paths):
         try:
-            document = json.loads(file.read_text(encoding="utf-8"))
+            document = json.loads(_read_text(file))
         except FileNotFoundError:
             report.failures.append(ImportFailure(str(file), "", "(file)", "no such file"))
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
             report.failures.append(ImportFailure(str(file), "", "(file)", f"unreadable: {exc}"))
         except ValueError as exc:
             report.failures.append(ImportFailure(str(file), "", "(file)", f"invalid JSON: {exc}"))
@@ -237,9 +280,23 @@ def _after_import(report: ImportReport) -> None:
 def _json_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(path.glob("*.json"))
+            yield from sorted([*path.glob("*.json"), *path.glob("*.json.gz")])
         else:
             yield path
+
+
+def _read_text(file: Path) -> str:
+    """A JSON file's text; a name ending in .gz is read through gzip (the registry's
+    downloads are large)."""
+    if file.name.endswith(".gz"):
+        with gzip.open(file, "rt", encoding="utf-8") as handle:
+            return handle.read()
+    return file.read_text(encoding="utf-8")
+
+
+# Studies compared with the stored rows per query: one read instead of one locked read
+# (and one commit) per study, so an incremental run that finds no change stays cheap.
+COMPARE_BATCH = 500
 
 
 def _import_document(report: ImportReport, source: str, document: object) -> None:
@@ -248,23 +305,55 @@ def _import_document(report: ImportReport, source: str, document: object) -> Non
     except RecordError as exc:
         report.failures.append(ImportFailure(source, "", exc.field, exc.problem))
         return
-    for index, record in enumerate(records):
+    for start in range(0, len(records), COMPARE_BATCH):
+        _import_batch(report, source, records, start, start + COMPARE_BATCH)
+
+
+def _import_batch(
+    report: ImportReport, source: str, records: list[Any], start: int, stop: int
+) -> None:
+    """Map records[start:stop]; skip those identical to their stored row, read in one
+    query without locking; write the others one by one (`_trial_write` compares again
+    under its lock, so a concurrent writer is never overwritten blindly)."""
+    mapped: list[tuple[str, str, StudyData, dict[str, Any]]] = []
+    for index in range(start, min(stop, len(records))):
+        record = records[index]
         where = source if len(records) == 1 else f"{source} studies[{index}]"
         nct_id = _loose_nct_id(record)
         try:
             data = study_from_record(record)
-            trial, outcome = _trial_write(data)
         except RecordError as exc:
             report.failures.append(
                 ImportFailure(where, exc.nct_id or nct_id, exc.field, exc.problem)
             )
             continue
+        mapped.append((where, nct_id, data, trial_fields_from_study(data)))
+    if not mapped:
+        return
+    names = list(mapped[0][3])
+    stored = {
+        row["nct_id"]: row
+        for row in Trial.objects.filter(nct_id__in=[m[2].nct_id for m in mapped]).values(
+            "nct_id", *names
+        )
+    }
+    for where, nct_id, data, fields in mapped:
+        row = stored.get(data.nct_id)
+        if row is not None and all(row[name] == value for name, value in fields.items()):
+            report.unchanged += 1
+            continue
+        try:
+            trial, outcome = _trial_write(data)
         except (DataError, IntegrityError) as exc:
             # A value the database refuses (e.g. too long): its transaction rolled back whole.
             problem = str(exc).strip().splitlines()[0]
             report.failures.append(ImportFailure(where, nct_id, "(database)", problem))
             continue
-        setattr(report, outcome.value, getattr(report, outcome.value) + 1)
+        if outcome is Outcome.CLOSED:
+            report.closed += 1
+            report.updated += 1
+        else:
+            setattr(report, outcome.value, getattr(report, outcome.value) + 1)
         if outcome is not Outcome.UNCHANGED:
             report.written.append(trial.pk)
 

@@ -8,6 +8,8 @@ from screening.closing_reasons import STANDARD_REASONS, reason_choices
 from screening.models import Application
 from screening.services.workflow import NOTE_MAX_LENGTH, status_next_choices
 
+from .widgets import plain_widget
+
 Status = Application.Status
 
 
@@ -22,7 +24,12 @@ class BootstrapBoundField(forms.BoundField):
     """A field whose widget carries Bootstrap's classes itself, so a page can write the
     label and errors around ``{{ field }}`` in plain markup (dashboard/_field.html)
     instead of crispy's per-field templates, which cost the busy queue page more than
-    its 25 rows. Django adds aria-invalid and aria-describedby to the widget."""
+    its 25 rows. Django adds aria-invalid and aria-describedby to the widget. Selects
+    render in Python (screening.dashboard.widgets)."""
+
+    def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
+        super().__init__(form, field, name)
+        plain_widget(field.widget)
 
     def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)

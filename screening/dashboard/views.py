@@ -177,10 +177,13 @@ def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
     page.object_list = queue_rows_label(applications=list(page.object_list))
     params = request.GET.copy()
     params.pop("page", None)
-    request.session[QUEUE_SESSION_KEY] = {
+    shown = {
         "params": {k: params.getlist(k) for k in params if k in filterset.filters},
         "trial": trial.nct_id if trial else None,
     }
+    # Written only when it changed: a reload of the same list does not rewrite the session.
+    if request.session.get(QUEUE_SESSION_KEY) != shown:
+        request.session[QUEUE_SESSION_KEY] = shown
     can_edit_any = any(m.can_edit for m in memberships)
     order = request.GET.get("order", "")
     return render(

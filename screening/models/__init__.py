@@ -2,6 +2,7 @@ from .applications import Application, Draft, Note, StatusChange, Verdict
 from .consent import ConsentText
 from .contacts import ApplicationOpened, ClosingReason, ContactAttempt, PointVerification
 from .criteria import Criterion
+from .matching import SavedSearch
 from .notifications import EmailOptOut, Notification
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "EmailOptOut",
     "Note",
     "Notification",
+    "SavedSearch",
     "StatusChange",
     "Verdict",
 ]

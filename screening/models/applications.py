@@ -32,6 +32,8 @@ class Draft(models.Model):
     # Keys of the steps the patient has saved, so the flow can send them to the first
     # step not yet completed.
     completed_steps = models.JSONField(default=list, blank=True)
+    # Keys answered in "Find trials for me" and carried into this draft: not asked again.
+    carried = models.JSONField(default=list, blank=True)
     # Only set when the patient asks for a resume link by email.
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

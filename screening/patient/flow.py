@@ -31,12 +31,17 @@ class QuestionStep:
     label: Promise | str
     questions: tuple[Question, ...]
 
-    def asked(self, answers: Mapping[str, Any]) -> list[Question]:
-        """The questions to show now, given the answers saved so far."""
-        return [question for question in self.questions if question.asked(answers)]
+    def asked(self, answers: Mapping[str, Any], carried: Sequence[str] = ()) -> list[Question]:
+        """The questions to show now, given the answers saved so far; `carried` keys
+        (answered in "Find trials for me") are not asked again."""
+        return [
+            question
+            for question in self.questions
+            if question.key not in carried and question.asked(answers)
+        ]
 
     def is_applicable(self, draft: Draft) -> bool:
-        return bool(self.asked(draft.answers))
+        return bool(self.asked(draft.answers, draft.carried))
 
     def is_completed(self, draft: Draft) -> bool:
         return self.identifier in draft.completed_steps

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import field as dataclass_field
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from screening.explain import number_text
+from screening import numbers
 from screening.models import Application
 from screening.questions import (
     BOOLEAN,
@@ -32,11 +34,17 @@ from screening.questions import (
 
 UNKNOWN = "unknown"
 UNKNOWN_SUFFIX = "__unknown"
+MEANT_SUFFIX = "__meant"
 YES, NO = "true", "false"
 
 
 def unknown_name(key: str) -> str:
     return f"{key}{UNKNOWN_SUFFIX}"
+
+
+def meant_name(key: str) -> str:
+    """The field of "Which did you mean?", asked when a typed number reads two ways."""
+    return f"{key}{MEANT_SUFFIX}"
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,10 @@ class QuestionField:
     question: Question
     field: forms.BoundField
     unknown: forms.BoundField | None
+    # Whether "I don't know" shows selected (a number typed beside it unselects it).
+    unknown_selected: bool = False
+    # (value as posted, words) of each reading of an ambiguous number, to choose from.
+    meant_choices: tuple[tuple[str, str], ...] = dataclass_field(default=())
 
     @property
     def kind(self) -> str:
@@ -101,8 +113,12 @@ class QuestionsForm(ErrorSummaryMixin, forms.Form):
         context: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
+        language = kwargs.pop("language", None)
         super().__init__(*args, **kwargs)
+        self.language = language or get_language() or "en"
         self.questions = list(questions)
+        self._meant: dict[str, tuple[Decimal, ...]] = {}
+        self._unselect: set[str] = set()
         # The answers saved before this step: skip logic reads them with this step's.
         self.context = dict(context or {})
         self._skipped: set[str] = set()
@@ -113,8 +129,14 @@ class QuestionsForm(ErrorSummaryMixin, forms.Form):
                 self.fields[unknown_name(question.key)] = forms.BooleanField(
                     required=False, label=_("I don't know")
                 )
+            if question.type in (INTEGER, NUMBER):
+                self.fields[meant_name(question.key)] = forms.CharField(
+                    required=False, max_length=40
+                )
             if question.key in answers:
-                self.initial.update(_initial_for(question, answers[question.key]))
+                self.initial.update(
+                    _initial_for(question, answers[question.key], language=self.language)
+                )
 
     @property
     def offers_unknown(self) -> bool:
@@ -132,10 +154,17 @@ class QuestionsForm(ErrorSummaryMixin, forms.Form):
     def __iter__(self) -> Iterator[QuestionField]:  # type: ignore[override]
         for question in self.questions:
             unknown = unknown_name(question.key)
+            bound = self[unknown] if unknown in self.fields else None
             yield QuestionField(
                 question=question,
                 field=self[question.key],
-                unknown=self[unknown] if unknown in self.fields else None,
+                unknown=bound,
+                unknown_selected=bool(bound is not None and bound.value())
+                and question.key not in self._unselect,
+                meant_choices=tuple(
+                    (str(value), f"{numbers.number_format(value, language=self.language)}")
+                    for value in self._meant.get(question.key, ())
+                ),
             )
 
     def clean(self) -> dict[str, Any]:
@@ -169,36 +198,121 @@ class QuestionsForm(ErrorSummaryMixin, forms.Form):
         return set(self._skipped)
 
     def _clean_number(self, question: Question, cleaned: dict[str, Any]) -> None:
-        text = (cleaned.get(question.key) or "").strip()
-        dont_know = bool(cleaned.get(unknown_name(question.key)))
+        """Read a typed number with the one parser (`screening.numbers`); every message
+        names the question."""
+        key = question.key
+        text = (cleaned.get(key) or "").strip()
+        dont_know = bool(cleaned.get(unknown_name(key)))
         name = question.label or question.text
+        whole = question.type == INTEGER
+        example = numbers.number_format(Decimal("12" if whole else "12.5"), language=self.language)
         if text and dont_know:
+            # Like choosing another option: the typed number replaces "I don't know", but
+            # only once the patient has seen it; the page shows the number, unselected.
+            self._unselect.add(key)
             self.add_error(
-                question.key,
-                _("Enter your %(name)s or tick “I don't know”, not both.") % {"name": name},
-            )
-        elif not text and not dont_know:
-            if question.clinical:
-                message = _("Enter your %(name)s, or tick “I don't know”.")
-            else:
-                message = _("Enter your %(name)s.")
-            self.add_error(question.key, message % {"name": name})
-        elif text:
-            number = _parse_number(text)
-            if number is None:
-                self.add_error(question.key, _("Enter a number, like 12 or 12.5."))
-            elif question.type == INTEGER and number != number.to_integral_value():
-                self.add_error(question.key, _("Enter a whole number, like 12."))
-            elif (question.min is not None and number < Decimal(str(question.min))) or (
-                question.max is not None and number > Decimal(str(question.max))
-            ):
-                self.add_error(
-                    question.key,
-                    _("Enter a number from %(min)s to %(max)s.")
-                    % {"min": _plain(question.min), "max": _plain(question.max)},
+                key,
+                _(
+                    "You typed a number for your %(name)s and chose “I don't know”. Save "
+                    "again to keep the number, or clear it to keep “I don't know”."
                 )
-            else:
-                cleaned[question.key] = str(number)
+                % {"name": name},
+            )
+            return
+        if not text:
+            if not dont_know:
+                message = (
+                    _("Enter your %(name)s, or choose “I don't know”.")
+                    if question.clinical
+                    else _("Enter your %(name)s.")
+                )
+                self.add_error(key, message % {"name": name})
+            return
+        read = numbers.number_read(
+            text, language=self.language, minimum=question.min, maximum=question.max, whole=whole
+        )
+        if read.choices:
+            meant = (cleaned.get(meant_name(key)) or "").strip()
+            chosen = next((v for v in read.choices if str(v) == meant), None)
+            if chosen is None:
+                self._meant[key] = read.choices
+                first, second = (
+                    numbers.number_format(v, language=self.language) for v in read.choices[:2]
+                )
+                self.add_error(
+                    key,
+                    _(
+                        "“%(text)s” can be read as %(first)s or as %(second)s. Choose which "
+                        "you meant for your %(name)s."
+                    )
+                    % {"text": text, "first": first, "second": second, "name": name},
+                )
+                return
+            cleaned[key] = str(chosen)
+            return
+        if read.value is not None:
+            cleaned[key] = str(read.value)
+            return
+        self.add_error(key, self._number_problem(question, read, example))
+
+    def _number_problem(self, question: Question, read: numbers.NumberRead, example: str) -> str:
+        name = question.label or question.text
+        if read.problem == numbers.SPACED_DIGITS:
+            return str(
+                _("Type your %(name)s without spaces between the digits, like %(example)s.")
+                % {"name": name, "example": example}
+            )
+        if read.problem == numbers.NOT_WHOLE:
+            return str(_("Enter your %(name)s as a whole number, like 12.") % {"name": name})
+        if read.problem == numbers.OUT_OF_RANGE and read.nearest is not None:
+            return self._out_of_range(question, read.nearest)
+        return str(
+            _("Enter your %(name)s as a number, like %(example)s.")
+            % {"name": name, "example": example}
+        )
+
+    def _out_of_range(self, question: Question, value: Decimal) -> str:
+        """The range, in the page's number style, and a unit hint when the value fits the
+        range once converted from a common other unit (`numbers.unit_hint`)."""
+
+        def plain(number: float | Decimal) -> str:
+            return numbers.number_format(Decimal(str(number)), language=self.language)
+
+        name = question.label or question.text
+        unit = f" {question.unit}" if question.unit else ""
+        if question.min is not None and question.max is not None:
+            message = _("Your %(name)s must be a number from %(min)s to %(max)s%(unit)s.") % {
+                "name": name,
+                "min": plain(question.min),
+                "max": plain(question.max),
+                "unit": unit,
+            }
+        elif question.min is not None:
+            message = _("Your %(name)s must be at least %(min)s%(unit)s.") % {
+                "name": name,
+                "min": plain(question.min),
+                "unit": unit,
+            }
+        else:
+            message = _("Your %(name)s must be at most %(max)s%(unit)s.") % {
+                "name": name,
+                "max": plain(question.max or 0),
+                "unit": unit,
+            }
+        hint = numbers.unit_hint(question.key, value, minimum=question.min, maximum=question.max)
+        if hint is None:
+            return str(message)
+        if hint.operation == "divide":
+            words = _("If your report gives it in %(unit)s, divide by %(by)s: %(value)s%(ours)s.")
+        else:
+            words = _("If your report gives it in %(unit)s, multiply by %(by)s: %(value)s%(ours)s.")
+        advice = words % {
+            "unit": hint.unit,
+            "by": plain(hint.by),
+            "value": plain(hint.converted),
+            "ours": unit,
+        }
+        return f"{message} {advice}"
 
     def answers(self) -> dict[str, Any]:
         """The valid answers of this step, by key (None for "I don't know").
@@ -278,7 +392,7 @@ def _choose_message(question: Question) -> str:
     return str(_("Choose Yes or No."))
 
 
-def _initial_for(question: Question, value: Any) -> dict[str, Any]:
+def _initial_for(question: Question, value: Any, *, language: str = "en") -> dict[str, Any]:
     key = question.key
     if value is None:
         if question.type in (INTEGER, NUMBER):
@@ -287,23 +401,8 @@ def _initial_for(question: Question, value: Any) -> dict[str, Any]:
     if question.type == BOOLEAN:
         return {key: YES if value else NO}
     if question.type in (INTEGER, NUMBER):
-        return {key: _plain(value)}
+        return {key: numbers.number_format(Decimal(str(value)), language=language)}
     return {key: value}
-
-
-def _parse_number(text: str) -> Decimal | None:
-    # A comma is the decimal mark in much of the world; accept "12,5".
-    try:
-        number = Decimal(text.replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
-def _plain(number: float | None) -> str:
-    if number is None:
-        return ""
-    return number_text(number)
 
 
 class ApplyForm(ErrorSummaryMixin, forms.Form):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trials.models import OPEN_STATUSES, Trial
+from trials.models import Trial
 
 # Enough open trials to rank by shared conditions without loading the whole catalogue.
 _CANDIDATES = 300
@@ -14,7 +14,7 @@ def trials_similar(*, trial: Trial, limit: int = 3) -> list[Trial]:
     if not topics:
         return []
     candidates = (
-        Trial.objects.filter(overall_status__in=OPEN_STATUSES, screening_open=True)
+        Trial.objects.taking_applicants()
         .exclude(pk=trial.pk)
         .only("nct_id", "brief_title", "conditions", "keywords", "overall_status")[:_CANDIDATES]
     )

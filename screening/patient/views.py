@@ -43,9 +43,9 @@ from .flow import Flow, QuestionStep
 from .forms import ApplyForm, EmailLinkForm, QuestionsForm
 from .glance import result_glance
 from .selectors import trials_similar
+from .session_keys import SESSION_CONTACT, SESSION_DRAFTS, SESSION_SUBMITTED
 
-SESSION_DRAFTS = "screening_drafts"
-SESSION_SUBMITTED = "screening_submitted"
+CONTACT_FIELDS = ("full_name", "email", "phone", "contact_method", "contact_time")
 
 
 def _rate(setting: str):  # type: ignore[no-untyped-def]
@@ -79,7 +79,35 @@ def _forget(request: HttpRequest, nct_id: str) -> None:
 
 
 def _closed(request: HttpRequest, trial: Trial) -> HttpResponse:
-    return render(request, "screening/closed.html", {"trial": trial})
+    """The kind page of a trial that takes no applicants (`Trial.takes_applicants`), on
+    every patient entry. A patient halfway through keeps their answers: the page says so
+    and offers trials that take applicants, whose questionnaire starts from them."""
+    draft = _draft(request, trial)
+    return render(
+        request,
+        "screening/closed.html",
+        {
+            "trial": trial,
+            "registry_closed": not trial.is_open,
+            "has_answers": bool(draft and draft.answers),
+            "similar": trials_similar(trial=trial),
+        },
+    )
+
+
+def _earlier_draft(request: HttpRequest, trial: Trial) -> Draft | None:
+    """The patient's most recent unfinished draft for another trial, with answers."""
+    drafts = request.session.get(SESSION_DRAFTS, {})
+    tokens = [token for nct_id, token in drafts.items() if nct_id != trial.nct_id]
+    if not tokens:
+        return None
+    return (
+        Draft.objects.filter(token__in=tokens, submitted_at__isnull=True)
+        .exclude(answers={})
+        .select_related("trial")
+        .order_by("-updated_at")
+        .first()
+    )
 
 
 def _step_url(trial: Trial, step: QuestionStep) -> str:
@@ -99,19 +127,29 @@ def _next_url(trial: Trial, flow: Flow, draft: Draft) -> str:
 def start(request: HttpRequest, nct_id: str) -> HttpResponse:
     """ "Check if you qualify": what to expect, then a new or continued questionnaire."""
     trial = _trial(nct_id)
-    if not trial.screening_open:
+    if not trial.takes_applicants:
         return _closed(request, trial)
     draft = _draft(request, trial)
+    earlier = None if draft else _earlier_draft(request, trial)
     flow = Flow.for_trial(trial)
     if request.method == "POST":
-        if draft is None or request.POST.get("action") == "restart":
-            draft = draft_start(trial=trial)
+        action = request.POST.get("action")
+        if draft is None or action == "restart":
+            if action == "reuse" and earlier is not None:
+                draft = draft_start(trial=trial, answers=earlier.answers, allowed=flow.keys())
+            else:
+                draft = draft_start(trial=trial)
             _remember(request, draft, trial.nct_id)
         return redirect(_next_url(trial, flow, draft))
     return render(
         request,
         "screening/start.html",
-        {"trial": trial, "draft": draft, "estimate": questionnaire_estimate(trial)},
+        {
+            "trial": trial,
+            "draft": draft,
+            "earlier": earlier,
+            "estimate": questionnaire_estimate(trial),
+        },
     )
 
 
@@ -119,6 +157,8 @@ def start(request: HttpRequest, nct_id: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def dispatch(request: HttpRequest, nct_id: str) -> HttpResponse:
     trial = _trial(nct_id)
+    if not trial.takes_applicants:
+        return _closed(request, trial)
     draft = _draft(request, trial)
     if draft is None:
         return redirect("screening:start", trial.nct_id)
@@ -129,7 +169,7 @@ def dispatch(request: HttpRequest, nct_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, nct_id: str, step: str) -> HttpResponse:
     trial = _trial(nct_id)
-    if not trial.screening_open:
+    if not trial.takes_applicants:
         return _closed(request, trial)
     draft = _draft(request, trial)
     if draft is None:
@@ -139,7 +179,7 @@ def step(request: HttpRequest, nct_id: str, step: str) -> HttpResponse:
     if current is None or not current.is_applicable(draft):
         return redirect(_next_url(trial, flow, draft))
 
-    questions = current.asked(draft.answers)
+    questions = current.asked(draft.answers, draft.carried)
     if request.method == "POST":
         action = request.POST.get("action", "next")
         form = QuestionsForm(
@@ -200,6 +240,8 @@ def step(request: HttpRequest, nct_id: str, step: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def result(request: HttpRequest, nct_id: str) -> HttpResponse:
     trial = _trial(nct_id)
+    if not trial.takes_applicants:
+        return _closed(request, trial)
     draft = _draft(request, trial)
     if draft is None:
         return redirect("screening:start", trial.nct_id)
@@ -221,7 +263,7 @@ def result(request: HttpRequest, nct_id: str) -> HttpResponse:
             "glance": result_glance(
                 trial=trial, answers=draft.answers, criteria=evaluation["criteria"]
             ),
-            "find_trials_url": reverse("trials:list"),
+            "find_trials_url": reverse("matching:start"),
             "unchecked_only": verdict == "not_eligible"
             and words.turned_away_by_unchecked(evaluation["criteria"]),
             "early": remaining is not None,
@@ -238,6 +280,8 @@ def result(request: HttpRequest, nct_id: str) -> HttpResponse:
 def save(request: HttpRequest, nct_id: str) -> HttpResponse:
     """ "Continue later": the link to resume, and an offer to email it."""
     trial = _trial(nct_id)
+    if not trial.takes_applicants:
+        return _closed(request, trial)
     draft = _draft(request, trial)
     if draft is None:
         return redirect("screening:start", trial.nct_id)
@@ -275,6 +319,8 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
         messages.info(request, _("These answers have already been sent to the study team."))
         return redirect(trial.get_absolute_url())
     _remember(request, draft, trial.nct_id)
+    if not trial.takes_applicants:
+        return _closed(request, trial)
     return redirect(_next_url(trial, Flow.for_trial(trial), draft))
 
 
@@ -296,7 +342,7 @@ def _contact(form: ApplyForm) -> Contact:
 @ratelimit(key="ip", rate=_rate("SCREENING_RATE_APPLY"), method="POST", block=True)
 def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
     trial = _trial(nct_id)
-    if not trial.screening_open:
+    if not trial.takes_applicants:
         return _closed(request, trial)
     draft = _draft(request, trial)
     if draft is None:
@@ -330,15 +376,21 @@ def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
             else:
                 _forget(request, trial.nct_id)
                 request.session[SESSION_SUBMITTED] = application.pk
+                # Offered again, to be checked, for this visit's next application.
+                request.session[SESSION_CONTACT] = {
+                    name: form.cleaned_data[name] for name in CONTACT_FIELDS
+                }
                 return redirect("screening:confirmation", trial.nct_id)
     else:
-        form = ApplyForm(consent_version=terms.version, sites=sites)
+        reused = request.session.get(SESSION_CONTACT) or {}
+        form = ApplyForm(consent_version=terms.version, sites=sites, initial=reused)
     return render(
         request,
         "screening/apply.html",
         {
             "trial": trial,
             "form": form,
+            "reused": bool(request.method == "GET" and request.session.get(SESSION_CONTACT)),
             "duplicate": duplicate,
             "verdict_words": words.VERDICT[evaluation["verdict"]],
             "consent_text": terms.text,

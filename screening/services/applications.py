@@ -60,8 +60,22 @@ class ScreeningClosed(Exception):
     """The trial does not take applications through the portal now."""
 
 
-def draft_start(*, trial: Trial) -> Draft:
-    return Draft.objects.create(trial=trial)
+def draft_start(
+    *, trial: Trial, answers: Mapping[str, Any] | None = None, allowed: set[str] | None = None
+) -> Draft:
+    """A new draft for `trial`, empty or starting from `answers` given for another trial.
+
+    Only the `allowed` keys (the trial's own questions) are carried over, and no step is
+    marked completed: the patient sees each earlier answer filled in and confirms it.
+    """
+    kept: dict[str, Any] = {}
+    for key, value in (answers or {}).items():
+        if allowed is not None and key in allowed:
+            try:
+                kept.update(answers_validate({key: value}))
+            except ValidationError:
+                continue  # an answer the bank no longer accepts is asked again
+    return Draft.objects.create(trial=trial, answers=kept)
 
 
 @transaction.atomic
@@ -139,7 +153,7 @@ def application_submit(*, draft: Draft, contact: Contact, consent: Consent) -> A
     # Locking the trial row makes two simultaneous submissions with one email queue up,
     # so the duplicate check below cannot be raced.
     trial = Trial.objects.select_for_update().get(pk=draft.trial_id)
-    if not trial.screening_open:
+    if not trial.takes_applicants:
         raise ScreeningClosed
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
     if draft.submitted_at is not None:

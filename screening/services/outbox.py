@@ -9,12 +9,17 @@ message; committed while the broker is down, the row waits and the sweeper
 import logging
 from typing import Any
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
 from screening.models import EmailOptOut, Notification
 
 logger = logging.getLogger(__name__)
+
+# The task that sends one row, started by name: services never import the tasks module,
+# which calls them (`screening/tasks.py`; ScreeningConfig.ready() registers it).
+NOTIFICATION_SEND_TASK = "screening.tasks.notification_send"
 
 
 def notification_queue(
@@ -49,10 +54,9 @@ def notification_queue(
 def notification_enqueue(*, notification_id: int) -> None:
     """Hand a committed row to Celery. A broker that is down is not the caller's problem:
     the row stays queued and the sweeper tries again."""
-    from screening.tasks import notification_send
-
     try:
-        notification_send.delay(notification_id)
+        # The registered task by name; in-process when CELERY_TASK_ALWAYS_EAGER.
+        current_app.tasks[NOTIFICATION_SEND_TASK].delay(notification_id)
     except Exception:
         # Only the id: the row holds the address, the log must not.
         logger.warning(

@@ -15,3 +15,18 @@ document.addEventListener("DOMContentLoaded", function () {
     field.focus();
   });
 });
+
+// A number and its "I don't know" work like the options of a choice: choosing one clears
+// the other. Without script, the server asks again when both arrive.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".dont-know input[type='radio'][name$='__unknown']").forEach(function (radio) {
+    var input = document.querySelector("input[type='text'][name='" + radio.name.replace(/__unknown$/, "") + "']");
+    if (!input) return;
+    input.addEventListener("input", function () {
+      if (input.value.trim()) radio.checked = false;
+    });
+    radio.addEventListener("change", function () {
+      if (radio.checked) input.value = "";
+    });
+  });
+});

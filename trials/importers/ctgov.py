@@ -1,16 +1,16 @@
-"""ClinicalTrials.gov API v2: a pure mapping from one study record to plain data, and a client.
+"""ClinicalTrials.gov API v2: a pure mapping from one study record to plain data.
 
 `study_from_record()` imports nothing from the database: it turns one API v2 study (a dict,
 or its JSON text) into a `StudyData`, or raises `RecordError` naming the field and what is
-wrong with it. Writing the result is `trials.services.trial_upsert()`'s job.
+wrong with it. Writing the result is `trials.services.trial_upsert()`'s job; reading the
+registry is `trials.importers.client`'s.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,7 +18,6 @@ from typing import Any
 from trials.models import OverallStatus, Sex
 
 NCT_ID_RE = re.compile(r"^NCT\d{8}$")
-API_URL = "https://clinicaltrials.gov/api/v2/studies/{nct_id}"
 
 # ClinicalTrials.gov writes ages as "<number> <unit>"; a year is the unit we store.
 _AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+(year|month|week|day|hour|minute)s?\s*$", re.I)
@@ -32,6 +31,35 @@ _UNITS_PER_YEAR = {
 }
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 _DATE_TYPES = {"ACTUAL", "ESTIMATED"}
+
+# The registry's enumerations that the portal reads, as the API v2 data model lists them
+# (https://clinicaltrials.gov/data-api/about-api/study-data-structure, "Enums"). A value
+# outside them is refused with the field's path, never stored as a guess.
+ENUMS: dict[str, frozenset[str]] = {
+    "StudyType": frozenset({"EXPANDED_ACCESS", "INTERVENTIONAL", "OBSERVATIONAL"}),
+    "Phase": frozenset({"NA", "EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4"}),
+    "StandardAge": frozenset({"CHILD", "ADULT", "OLDER_ADULT"}),
+    "EnrollmentType": frozenset({"ACTUAL", "ESTIMATED"}),
+    "AgencyClass": frozenset(
+        {"NIH", "FED", "OTHER_GOV", "INDIV", "INDUSTRY", "NETWORK", "AMBIG", "OTHER", "UNKNOWN"}
+    ),
+    "RecruitmentStatus": frozenset(
+        {
+            "ACTIVE_NOT_RECRUITING",
+            "COMPLETED",
+            "ENROLLING_BY_INVITATION",
+            "NOT_YET_RECRUITING",
+            "RECRUITING",
+            "SUSPENDED",
+            "TERMINATED",
+            "WITHDRAWN",
+            "AVAILABLE",
+        }
+    ),
+    "OfficialRole": frozenset(
+        {"STUDY_CHAIR", "STUDY_DIRECTOR", "PRINCIPAL_INVESTIGATOR", "SUB_INVESTIGATOR"}
+    ),
+}
 
 
 class RecordError(ValueError):
@@ -90,6 +118,9 @@ class StudyData:
     study_type: str = ""
     conditions: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    # MeSH terms the registry derived from the conditions
+    # (derivedSection.conditionBrowseModule.meshes[].term): "Scleroderma, Systemic".
+    condition_meshes: list[str] = field(default_factory=list)
     brief_summary: str = ""
     detailed_description: str = ""
     eligibility_criteria: str = ""
@@ -162,6 +193,20 @@ class _Reader:
 
     def text(self, path: str) -> str:
         return self.get(path, str, "").strip()
+
+    def enum(self, path: str, enum: str) -> str:
+        """A text field that must be one of the registry's `ENUMS[enum]` values (or absent)."""
+        value = self.text(path)
+        if value and value not in ENUMS[enum]:
+            raise self.error(path, f'unknown {enum} "{value}"')
+        return value
+
+    def enums(self, path: str, enum: str) -> list[str]:
+        values = self.strings(path)
+        for index, value in enumerate(values):
+            if value not in ENUMS[enum]:
+                raise self.error(f"{path}[{index}]", f'unknown {enum} "{value}"')
+        return values
 
     def strings(self, path: str) -> list[str]:
         values = self.get(path, list, [])
@@ -294,10 +339,14 @@ def study_from_record(record: Mapping[str, Any] | str | bytes) -> StudyData:
     if enrollment is not None and enrollment < 0:
         raise reader.error(p + "designModule.enrollmentInfo.count", "must not be negative")
 
-    collaborators = [
-        {"name": c.text("name"), "class": c.text("class")}
-        for c in reader.objects(p + "sponsorCollaboratorsModule.collaborators")
-    ]
+    collaborators = []
+    for index, c in enumerate(reader.objects(p + "sponsorCollaboratorsModule.collaborators")):
+        try:
+            collaborators.append({"name": c.text("name"), "class": c.enum("class", "AgencyClass")})
+        except RecordError as exc:
+            raise reader.error(
+                f"{p}sponsorCollaboratorsModule.collaborators[{index}].{exc.field}", exc.problem
+            ) from None
 
     officials = []
     for index, official in enumerate(
@@ -308,10 +357,12 @@ def study_from_record(record: Mapping[str, Any] | str | bytes) -> StudyData:
             raise reader.error(
                 f"{p}contactsLocationsModule.overallOfficials[{index}].name", "missing"
             )
+        role_path = f"{p}contactsLocationsModule.overallOfficials[{index}].role"
+        role = official.text("role")
+        if role and role not in ENUMS["OfficialRole"]:
+            raise reader.error(role_path, f'unknown OfficialRole "{role}"')
         officials.append(
-            OfficialData(
-                name=name, affiliation=official.text("affiliation"), role=official.text("role")
-            )
+            OfficialData(name=name, affiliation=official.text("affiliation"), role=role)
         )
 
     locations = []
@@ -324,7 +375,7 @@ def study_from_record(record: Mapping[str, Any] | str | bytes) -> StudyData:
             contacts = _contacts(site_reader, "contacts")
             location = LocationData(
                 facility=site_reader.text("facility"),
-                status=site_reader.text("status"),
+                status=site_reader.enum("status", "RecruitmentStatus"),
                 city=site_reader.text("city"),
                 state=site_reader.text("state"),
                 zip=site_reader.text("zip"),
@@ -349,12 +400,19 @@ def study_from_record(record: Mapping[str, Any] | str | bytes) -> StudyData:
         acronym=reader.text(p + "identificationModule.acronym"),
         organization=reader.text(p + "identificationModule.organization.fullName"),
         lead_sponsor=reader.text(p + "sponsorCollaboratorsModule.leadSponsor.name"),
-        lead_sponsor_class=reader.text(p + "sponsorCollaboratorsModule.leadSponsor.class"),
+        lead_sponsor_class=reader.enum(
+            p + "sponsorCollaboratorsModule.leadSponsor.class", "AgencyClass"
+        ),
         collaborators=collaborators,
-        phases=reader.strings(p + "designModule.phases"),
-        study_type=reader.text(p + "designModule.studyType"),
+        phases=reader.enums(p + "designModule.phases", "Phase"),
+        study_type=reader.enum(p + "designModule.studyType", "StudyType"),
         conditions=reader.strings(p + "conditionsModule.conditions"),
         keywords=reader.strings(p + "conditionsModule.keywords"),
+        condition_meshes=[
+            mesh.text("term")
+            for mesh in reader.objects("derivedSection.conditionBrowseModule.meshes")
+            if mesh.text("term")
+        ],
         brief_summary=reader.text(p + "descriptionModule.briefSummary"),
         detailed_description=reader.text(p + "descriptionModule.detailedDescription"),
         eligibility_criteria=reader.text(p + "eligibilityModule.eligibilityCriteria"),
@@ -362,14 +420,14 @@ def study_from_record(record: Mapping[str, Any] | str | bytes) -> StudyData:
         minimum_age=ages["minimumAge"],
         maximum_age=ages["maximumAge"],
         healthy_volunteers=reader.get(p + "eligibilityModule.healthyVolunteers", bool),
-        std_ages=reader.strings(p + "eligibilityModule.stdAges"),
+        std_ages=reader.enums(p + "eligibilityModule.stdAges", "StandardAge"),
         first_submitted=reader.date(p + "statusModule.studyFirstSubmitDate"),
         start=reader.date(p + "statusModule.startDateStruct"),
         primary_completion=reader.date(p + "statusModule.primaryCompletionDateStruct"),
         completion=reader.date(p + "statusModule.completionDateStruct"),
         last_update=reader.date(p + "statusModule.lastUpdatePostDateStruct"),
         enrollment=enrollment,
-        enrollment_type=reader.text(p + "designModule.enrollmentInfo.type"),
+        enrollment_type=reader.enum(p + "designModule.enrollmentInfo.type", "EnrollmentType"),
         central_contacts=_contacts(reader, p + "contactsLocationsModule.centralContacts"),
         officials=officials,
         locations=locations,
@@ -378,33 +436,24 @@ def study_from_record(record: Mapping[str, Any] | str | bytes) -> StudyData:
 
 
 def studies_in_document(document: Any) -> list[Any]:
-    """The study records in one file's JSON: a single study, or a page {"studies": [...]}."""
+    """The study records in one file's JSON, in any of the registry's three shapes.
+
+    * the website's "Download → JSON" file: a top-level array of studies;
+    * an API v2 page: ``{"studies": [...], "nextPageToken": ..., "totalCount": ...}``;
+    * a single study (``GET /api/v2/studies/{nctId}``): any other object.
+
+    Each element is mapped (and may fail) on its own. Raises `RecordError` for any other
+    JSON value (a number, a string...).
+    """
+    if isinstance(document, list):
+        return document
     if isinstance(document, Mapping) and "studies" in document:
         studies = document["studies"]
         if not isinstance(studies, list):
             raise RecordError("studies", f"expected a list, got {_kind(studies)}")
         return studies
-    return [document]
-
-
-Opener = Callable[..., Any]
-
-
-def fetch_study(
-    nct_id: str, *, opener: Opener = urllib.request.urlopen, timeout: float = 30
-) -> Any:
-    """Download one study's API v2 JSON from ClinicalTrials.gov (parsed, not yet mapped)."""
-    nct_id = nct_id.strip().upper()
-    if not NCT_ID_RE.match(nct_id):
-        raise RecordError("nctId", f'"{nct_id}" is not an NCT number such as "NCT04356287"')
-    request = urllib.request.Request(  # noqa: S310 - the URL is fixed https, the id validated
-        API_URL.format(nct_id=nct_id), headers={"Accept": "application/json"}
+    if isinstance(document, Mapping):
+        return [document]  # one study; mapping it names what it lacks
+    raise RecordError(
+        "(document)", f"expected a study, a list of studies or a page, got {_kind(document)}"
     )
-    with opener(request, timeout=timeout) as response:
-        body = response.read()
-    try:
-        return json.loads(body)
-    except ValueError as exc:
-        raise RecordError(
-            "(response)", f"invalid JSON from ClinicalTrials.gov: {exc}", nct_id
-        ) from None

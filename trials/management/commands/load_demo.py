@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import demo_team_create
 from screening.services.criteria import criteria_load_reference
-from screening.services.demo import demo_applications_create
+from screening.services.demo import demo_applications_create, demo_catalogue_load
 from screening.services.drafts import trials_criteria_draft_missing
 from trials.services import trial_import_paths
 
@@ -15,6 +15,7 @@ class Command(BaseCommand):
         # One short step per kind of demo data, in order; each must be idempotent.
         steps = [
             ("trials from data/ctgov/", self.load_trials),
+            ("demo catalogue from data/ctgov-catalogue/", self.load_catalogue),
             ("encoded criteria", self.load_criteria),
             ("drafted criteria", self.draft_criteria),
             ("demo study team and applicants", self.load_people),
@@ -28,6 +29,12 @@ class Command(BaseCommand):
             self.stderr.write(f"failed: {failure}")
         if report.failed:
             raise CommandError(f"{report.failed} demo trial(s) failed to import.")
+        return report.summary()
+
+    def load_catalogue(self) -> str:
+        report = demo_catalogue_load()
+        for failure in report.failures:
+            self.stderr.write(f"failed: {failure}")
         return report.summary()
 
     def load_criteria(self) -> str:

@@ -1,0 +1,243 @@
+"""Reads for "Find trials for me": places, condition terms, candidates and matches.
+
+Candidates are the trials that take applicants, for the patient's condition, with a
+recruiting site within the distance they can travel. The database does the cheap part
+(status, condition, the distance's bounding box); the engine (`matching.engine`) the
+rest, once per distinct set of criteria.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Q
+
+from screening.eligibility import answers_with_derived, criterion_evaluate
+from screening.matching.engine import (
+    QuestionDomain,
+    Shape,
+    Standing,
+    known_likelihood,
+    rank_key,
+    standing,
+)
+from screening.questions import QUESTIONS
+from screening.reference import ENCODED
+from screening.selectors import _code_encoding, criteria_contents_of, trial_criteria
+from trials.geo import (
+    OPEN_SITE_STATUSES,
+    Place,
+    bounding_box,
+    distance_km,
+    place_get,
+    places_all,
+    places_search,
+)
+from trials.models import Location, Trial
+
+__all__ = ["Place", "place_get", "places_all", "places_search"]
+
+# The distances a patient may pick, in km; None: anywhere.
+DISTANCES = (25, 50, 100, 250, 500, 1000)
+
+TERMS_CACHE_SECONDS = 600
+
+
+def condition_terms_all() -> list[tuple[str, int]]:
+    """The catalogue's condition terms (conditions, keywords, MeSH terms) of open trials,
+    as (term in lower case, trials), most used first. Cached 10 minutes."""
+    found = cache.get("matching:terms:v1")
+    if found is not None:
+        return [tuple(row) for row in found]  # type: ignore[misc]
+    counts: dict[str, int] = {}
+    for terms in (
+        Trial.objects.taking_applicants()
+        .order_by()
+        .values_list("condition_terms", flat=True)
+        .iterator(chunk_size=2000)
+    ):
+        for term in terms.strip("|").split("|"):
+            if term:
+                counts[term] = counts.get(term, 0) + 1
+    result = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    cache.set("matching:terms:v1", result, TERMS_CACHE_SECONDS)
+    return result
+
+
+def condition_terms_search(query: str, *, limit: int = 10) -> list[tuple[str, int]]:
+    """Terms that contain `query`, those starting with it first; "scleroderma" finds
+    the MeSH term "scleroderma, systemic" of the systemic sclerosis trials."""
+    text = " ".join(query.lower().split())
+    if len(text) < 2:
+        return []
+    terms = condition_terms_all()
+    first = [t for t in terms if t[0].startswith(text)]
+    then = [t for t in terms if text in t[0] and not t[0].startswith(text)]
+    return (first + then)[:limit]
+
+
+def condition_filter(condition: str) -> Q:
+    """Trials one of whose condition terms contains the condition's words in order."""
+    text = " ".join(condition.lower().split()).replace("|", "/")
+    return Q(condition_terms__contains=text)
+
+
+def question_domains() -> dict[str, QuestionDomain]:
+    return {
+        key: QuestionDomain(
+            key=key,
+            type=q.type,
+            min=q.min,
+            max=q.max,
+            choices=tuple(choice for choice, _label in q.choices),
+            known=known_likelihood(type_=q.type, clinical=q.clinical),
+            order=order,
+        )
+        for order, (key, q) in enumerate(QUESTIONS.items())
+    }
+
+
+@dataclass
+class Candidate:
+    """One open trial for the condition, with its nearest open site."""
+
+    pk: int
+    nct_id: str
+    brief_title: str
+    overall_status: str
+    km: float | None = None
+    site: str = ""
+    standing: Standing | None = None
+
+
+@dataclass
+class Search:
+    """The trials of one search: candidates (within reach) grouped by shape, and the
+    open trials for the condition left out for distance."""
+
+    shapes: list[Shape] = field(default_factory=list)
+    too_far: int = 0
+    total: int = 0  # open trials for the condition, before distance
+
+
+def search_run(
+    *,
+    condition: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    max_km: float | None = None,
+) -> Search:
+    """The candidates for a condition and a place. Three queries.
+
+    With a place, each candidate's nearest open site and its distance in km (haversine)
+    are set; with `max_km` too, trials without an open site that near are counted in
+    `too_far` and left out.
+    """
+    trials = Trial.objects.taking_applicants().filter(condition_filter(condition)).order_by()
+    rows = list(
+        trials.values_list(
+            "pk",
+            "nct_id",
+            "brief_title",
+            "overall_status",
+            "sex",
+            "minimum_age",
+            "maximum_age",
+            "healthy_volunteers",
+        )
+    )
+    search = Search(total=len(rows))
+    if not rows:
+        return search
+    nearest: dict[int, tuple[float, str]] = {}
+    located = latitude is not None and longitude is not None
+    if located:
+        sites = Location.objects.filter(
+            trial_id__in=[row[0] for row in rows],
+            latitude__isnull=False,
+            longitude__isnull=False,
+            status__in=OPEN_SITE_STATUSES,
+        ).order_by()
+        if max_km is not None:
+            low, high, west, east = bounding_box(latitude, longitude, max_km)  # type: ignore[arg-type]
+            sites = sites.filter(
+                latitude__gte=low, latitude__lte=high, longitude__gte=west, longitude__lte=east
+            )
+        for trial_id, lat, lon, facility, city, country in sites.values_list(
+            "trial_id", "latitude", "longitude", "facility", "city", "country"
+        ):
+            km = distance_km(latitude, longitude, lat, lon)  # type: ignore[arg-type]
+            if max_km is not None and km > max_km:
+                continue
+            if trial_id not in nearest or km < nearest[trial_id][0]:
+                name = ", ".join(p for p in (facility, city, country) if p)
+                nearest[trial_id] = (km, name)
+    kept = []
+    for row in rows:
+        if located and max_km is not None and row[0] not in nearest:
+            search.too_far += 1
+            continue
+        kept.append(row)
+    contents, content_of = criteria_contents_of(trial_ids=[row[0] for row in kept])
+    listing = Trial()
+    by_shape: dict[tuple[Any, ...], Shape] = {}
+    for pk, nct_id, title, status, *limits in kept:
+        content = content_of.get(pk)
+        code = nct_id if content is None else ""
+        key = (*limits, content, code if _has_code(code) else "")
+        shape = by_shape.get(key)
+        if shape is None:
+            listing.sex, listing.minimum_age, listing.maximum_age, listing.healthy_volunteers = (
+                limits
+            )
+            listing.nct_id = key[-1]
+            encoded = contents[content] if content is not None else _code_encoding(key[-1])
+            specs = trial_criteria(trial=listing, encoded=encoded)
+            shape = by_shape[key] = Shape(specs=tuple(specs))
+        km, site = nearest.get(pk, (None, ""))
+        shape.members.append(Candidate(pk, nct_id, title, status, km, site))
+    search.shapes = list(by_shape.values())
+    return search
+
+
+def _has_code(nct_id: str) -> bool:
+    return nct_id in ENCODED
+
+
+@dataclass
+class Matches:
+    """The matches page: ranked trials and the ones not shown, by reason."""
+
+    shown: list[Candidate]
+    not_shown: dict[str, int]
+    possible: int
+
+
+def matches_rank(*, search: Search, answers: Mapping[str, Any]) -> Matches:
+    """Every candidate screened on `answers` (validated), ranked by `rank_key`; the ones
+    the answers rule out counted by the first reason: age, sex, or another answer."""
+    values = answers_with_derived(answers)
+    shown: list[Candidate] = []
+    not_shown = {"too_far": search.too_far, "age": 0, "sex": 0, "answers": 0}
+    for shape in search.shapes:
+        result = standing([criterion_evaluate(spec, values) for spec in shape.specs])
+        for candidate in shape.members:
+            candidate.standing = result
+        if result.verdict == "not_eligible":
+            reason = (
+                "age"
+                if "age" in result.failed_basic
+                else "sex"
+                if "sex" in result.failed_basic
+                else "answers"
+            )
+            not_shown[reason] += shape.count
+        else:
+            shown.extend(shape.members)
+    shown.sort(
+        key=lambda c: rank_key(c.standing.verdict, c.standing.score, c.km, c.nct_id)  # type: ignore[union-attr]
+    )
+    return Matches(shown=shown, not_shown=not_shown, possible=len(shown))
