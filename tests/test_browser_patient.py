@@ -78,7 +78,7 @@ def answer_step(page: Page, answers: dict) -> None:
             page.check(f"input[name='{key}'][value='{choice}']")
 
 
-def save_and_continue(page: Page, language: str) -> None:
+def save_and_continue(page: Page, language: str = "en") -> None:
     page.get_by_role("button", name=t(language, "Save and continue"), exact=True).click()
 
 
