@@ -120,6 +120,14 @@ def trial_get_for_user(
             )
         raise Http404
     if for_write and not membership.can_edit:
+        from .audit import AuditAction, audit_record
+
+        audit_record(
+            request_or_actor=request if request is not None else user,
+            action=AuditAction.ACCESS_REFUSED,
+            target=("trial", membership.trial.nct_id),
+            detail={"reason": "read_only"},
+        )
         raise PermissionDenied
     return membership.trial, membership
 

@@ -1,5 +1,10 @@
+from typing import Any
+
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +47,22 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined", "last_dashboard_visit"]
 
 
+class TolerantAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, which re-renders a refused value ("abc" for an id) as no
+    choice, where Django's own looks it up and fails with a 500."""
+
+    def optgroups(self, name: str, value: list[Any], attr: Any = None) -> list[Any]:
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        kept = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            kept.append(item)
+        return super().optgroups(name, kept, attr)
+
+
 @admin.register(TrialMembership)
 class TrialMembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "trial", "role", "notify", "created_at"]
@@ -49,6 +70,13 @@ class TrialMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "trial__nct_id"]
     autocomplete_fields = ["user"]
     list_select_related = ["user", "trial"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = TolerantAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(AuditEvent)
@@ -74,4 +102,26 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+
+# allauth's own admin lets staff edit an authenticator's type and raw data: that shows a
+# TOTP secret, and a hand-edited row breaks the page (500) and the sign-in. Staff may list
+# a user's second factors and delete one (a lost phone); anything else is the user's own.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type", "created_at", "last_used_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Authenticator | None = None) -> bool:
         return False

@@ -19,6 +19,7 @@ class AuditAction(models.TextChoices):
     APPLICATION_WITHDRAW = "application.withdraw", "Withdrawn by the patient"
     APPLICATION_NOTE = "application.note", "Added a note"
     APPLICATION_ASSIGN = "application.assign", "Assigned"
+    QUEUE_VIEW = "queue.view", "Viewed the applicants' list"
     APPLICATION_CONTACT = "application.contact", "Logged a contact"
     APPLICATION_VERIFY = "application.verify", "Verified a point to check"
     QUEUE_EXPORT = "queue.export", "Exported applicants (CSV)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,7 @@ from screening.questions import (
     Question,
 )
 from screening.rule_text import RuleSyntaxError, rule_from_text, rule_to_text
-from screening.rules import RuleInvalid, rule_validate
+from screening.rules import RULE_MAX_DEPTH, RuleInvalid, rule_validate
 
 RULE_HELP = _(
     "For example: mrss > 20 and (esr_mm_h > 25 or hemoglobin_g_dl < 11) · not pregnant · "
@@ -44,9 +45,12 @@ RULE_HELP = _(
 def _unknown_keys(rule: Any) -> list[str]:
     try:
         keys = rule_keys(rule)
-    except (KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError, RecursionError):
         return []
-    return sorted(key for key in keys if key not in QUESTIONS and key not in DERIVED)
+    # A key that is not text is refused by the schema; it has no close keys to offer.
+    return sorted(
+        key for key in keys if isinstance(key, str) and key not in QUESTIONS and key not in DERIVED
+    )
 
 
 def rule_check(rule: Any) -> None:
@@ -66,6 +70,44 @@ def rule_check(rule: Any) -> None:
         raise forms.ValidationError(reason, code="rule_invalid") from error
 
 
+# Brackets a rule's JSON may nest: two per rule level ({"all": [ ... ]}) and a little
+# for a value's list; deeper text is refused before Python's recursive JSON reader sees it.
+_JSON_MAX_BRACKETS = 2 * RULE_MAX_DEPTH + 4
+
+
+def _json_nesting(text: str) -> int:
+    """The deepest nesting of [ and { in JSON text, strings skipped (no recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is not a finite number")
+    return number
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 class RuleField(forms.CharField):
     """A rule as an expression in a textarea; cleans to the rule's JSON (or None)."""
 
@@ -75,6 +117,7 @@ class RuleField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", RULE_HELP)
         kwargs.setdefault("label", _("Rule"))
+        kwargs.setdefault("max_length", 10_000)
         super().__init__(**kwargs)
 
     def prepare_value(self, value: Any) -> Any:
@@ -96,8 +139,15 @@ class RuleField(forms.CharField):
         if not text:
             return None
         if text.startswith("{"):
+            if _json_nesting(text) > _JSON_MAX_BRACKETS:
+                raise forms.ValidationError(
+                    gettext("This rule is nested more than %(depth)d levels deep.")
+                    % {"depth": RULE_MAX_DEPTH},
+                    code="rule_depth",
+                )
             try:
-                return json.loads(text)
+                # NaN and infinities are not JSON: a database would refuse to store them.
+                return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
             except ValueError as error:
                 raise forms.ValidationError(
                     gettext("This JSON is not well formed: %(reason)s") % {"reason": error},

@@ -30,6 +30,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,10 +92,16 @@ def _describe(token: _Token) -> str:
     return "the end of the rule" if token.kind == "end" else repr(token.text)
 
 
+# How deeply `not` and parentheses may nest: the parser is recursive, and no criterion
+# needs more (screening.rules.RULE_MAX_DEPTH bounds stored rules the same way).
+MAX_NESTING = 32
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _tokenize(text)
         self.index = 0
+        self.depth = 0
 
     @property
     def token(self) -> _Token:
@@ -142,14 +150,30 @@ class _Parser:
         return parts[0] if len(parts) == 1 else {"all": parts}
 
     def _not(self) -> dict[str, Any]:
+        token = self.token
         if self._keyword("not"):
-            return {"not": self._not()}
+            with self._nested(token):
+                return {"not": self._not()}
         if self._punct("("):
-            rule = self._or()
+            with self._nested(token):
+                rule = self._or()
             if not self._punct(")"):
                 raise self._fail("')' to close the '('")
             return rule
         return self._comparison()
+
+    @contextmanager
+    def _nested(self, token: _Token) -> Iterator[None]:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise RuleSyntaxError(
+                f"The rule nests 'not' and parentheses more than {MAX_NESTING} deep",
+                token.position,
+            )
+        try:
+            yield
+        finally:
+            self.depth -= 1
 
     def _comparison(self) -> dict[str, Any]:
         if self.token.kind != "word":
@@ -182,6 +206,10 @@ class _Parser:
         if token.kind == "number":
             self.index += 1
             if re.fullmatch(r"-?\d+", token.text):
+                if len(token.text) > 18:
+                    raise RuleSyntaxError(
+                        f"{token.text[:20]}… is too large a number", token.position
+                    )
                 return int(token.text)
             number = float(token.text)
             if not math.isfinite(number):

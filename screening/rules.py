@@ -86,8 +86,32 @@ class RuleInvalid(ValueError):
         self.reason = reason
 
 
+# How deep rules and their values may nest. Real criteria nest three or four levels; the
+# bound keeps the validator and the evaluator (both recursive) far from Python's stack.
+RULE_MAX_DEPTH = 32
+
+
+def _check_shape(rule: Any) -> None:
+    """Refuse, without recursion, what would break a recursive reader: nesting deeper than
+    RULE_MAX_DEPTH, a key that is not a string, a value that is not JSON."""
+    stack: list[tuple[Any, int]] = [(rule, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > RULE_MAX_DEPTH:
+            raise RuleInvalid(f"rule: nested more than {RULE_MAX_DEPTH} levels deep")
+        if isinstance(node, dict):
+            if not all(isinstance(key, str) for key in node):
+                raise RuleInvalid("rule: every key must be text")
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend((value, depth + 1) for value in node)
+        elif not (node is None or isinstance(node, str | int | float | bool)):
+            raise RuleInvalid(f"rule: {type(node).__name__} is not a JSON value")
+
+
 def rule_validate(rule: Any) -> None:
     """Raise `RuleInvalid` with a clear reason unless `rule` is a well-formed rule."""
+    _check_shape(rule)
     error = best_match(_VALIDATOR.iter_errors(rule))
     if error is not None:
         where = _path(error.absolute_path)

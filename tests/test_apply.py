@@ -147,7 +147,7 @@ def test_withdrawing_erases_the_person_and_keeps_a_withdrawn_row(draft):
     assert application.verdict == "likely_eligible" and application.reference
     change = application.status_changes.get()
     assert (change.from_status, change.to_status, change.by) == ("new", "withdrawn", None)
-    assert Draft.objects.get(pk=draft.pk).answers == {}
+    assert not Draft.objects.filter(pk=draft.pk).exists()  # the draft is erased too
 
 
 def test_the_status_page_withdraw_asks_first_then_erases(client, draft):

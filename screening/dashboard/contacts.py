@@ -12,11 +12,11 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import application_get_for_user
+from config.request_guards import safe_next_url
 from screening.services.contacts import contact_log, point_verify
 from screening.services.workflow import WorkflowError, application_assign
 
@@ -88,12 +88,7 @@ def applicant_verify(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("dashboard:queue")
+    return safe_next_url(request, request.POST.get("next"), reverse("dashboard:queue"))
 
 
 @require_POST

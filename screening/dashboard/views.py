@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,6 +22,7 @@ from accounts.access import (
 )
 from accounts.audit import AuditAction, audit_record
 from accounts.models import TrialMembership
+from config.request_guards import safe_next_url
 from screening.closing_reasons import reason_label, reason_labels
 from screening.models import Application
 from screening.selectors_consent import consent_current, consent_terms, consent_terms_get
@@ -167,6 +167,7 @@ def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
         request, nct_id=trial.nct_id if trial else None, memberships=memberships
     )
     if not filterset.is_valid():
+        _audit_queue(request, trial=trial, shown=[], filterset=filterset)
         return render(
             request,
             "dashboard/queue.html",
@@ -175,6 +176,7 @@ def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
         )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queue_rows_label(applications=list(page.object_list))
+    _audit_queue(request, trial=trial, shown=page.object_list, filterset=filterset)
     params = request.GET.copy()
     params.pop("page", None)
     shown = {
@@ -207,13 +209,27 @@ def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
     )
 
 
+def _audit_queue(
+    request: HttpRequest, *, trial: Any, shown: Any, filterset: ApplicationFilter
+) -> None:
+    """The queue shows names: each render is a look at the applicants it lists."""
+    cleaned = getattr(filterset.form, "cleaned_data", {}) or {}
+    audit_record(
+        request_or_actor=request,
+        action=AuditAction.QUEUE_VIEW,
+        target=("queue", trial.nct_id if trial else ""),
+        trial_id=trial.nct_id if trial else (cleaned.get("trial") or ""),
+        detail={
+            "references": [a.reference for a in shown],
+            "count": len(shown),
+            "filters": filterset.used_filters(),
+            "searched": bool(request.session.get(SEARCH_SESSION_KEY)),
+        },
+    )
+
+
 def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return safe_next_url(request, request.POST.get("next"), default)
 
 
 @require_POST
@@ -322,6 +338,9 @@ def _render_applicant(
         search=request.session.get(SEARCH_SESSION_KEY, ""),
         memberships=memberships,
     )
+    # Every render shows the contact details and answers: the first look, or a form sent
+    # back with its errors. One audit row per render, whichever view rendered it.
+    audit_record(request_or_actor=request, action=AuditAction.APPLICATION_VIEW, target=application)
     context = {
         "application": application,
         "membership": membership,
@@ -349,7 +368,6 @@ def applicant(request: HttpRequest, reference: str) -> HttpResponse:
     application = application_get_for_user(
         user=request.user, reference_or_pk=reference, request=request
     )
-    audit_record(request_or_actor=request, action=AuditAction.APPLICATION_VIEW, target=application)
     application_opened_mark(application=application, user=request.user)
     return _render_applicant(request, application)
 

@@ -38,6 +38,12 @@ from screening.sites import trial_recruiting_sites
 from trials.models import Trial
 
 from . import words
+from .draft_cookie import (
+    draft_token_forget,
+    draft_token_get,
+    draft_token_set,
+    keeps_draft_cookie,
+)
 from .estimate import questionnaire_estimate
 from .flow import Flow, QuestionStep
 from .forms import ApplyForm, EmailLinkForm, QuestionsForm
@@ -59,23 +65,49 @@ def _trial(nct_id: str) -> Trial:
     return get_object_or_404(Trial, nct_id=nct_id.upper())
 
 
-def _draft(request: HttpRequest, trial: Trial) -> Draft | None:
-    token = request.session.get(SESSION_DRAFTS, {}).get(trial.nct_id)
+def _unsubmitted(trial: Trial, token: str | None) -> Draft | None:
     if not token:
         return None
     return Draft.objects.filter(token=token, trial=trial, submitted_at__isnull=True).first()
+
+
+def _draft(request: HttpRequest, trial: Trial) -> Draft | None:
+    """This browser's draft for the trial: the session's, or, once the 30-minute session
+    has ended, the one its draft cookie names (adopted into the new session)."""
+    draft = _unsubmitted(trial, request.session.get(SESSION_DRAFTS, {}).get(trial.nct_id))
+    if draft is None:
+        draft = _unsubmitted(trial, draft_token_get(request, trial.nct_id))
+        if draft is not None:
+            _remember(request, draft, trial.nct_id)
+    return draft
 
 
 def _remember(request: HttpRequest, draft: Draft, nct_id: str) -> None:
     drafts = dict(request.session.get(SESSION_DRAFTS, {}))
     drafts[nct_id] = draft.token
     request.session[SESSION_DRAFTS] = drafts
+    draft_token_set(request, nct_id, draft.token)
 
 
 def _forget(request: HttpRequest, nct_id: str) -> None:
     drafts = dict(request.session.get(SESSION_DRAFTS, {}))
     drafts.pop(nct_id, None)
     request.session[SESSION_DRAFTS] = drafts
+    draft_token_forget(request, nct_id)
+
+
+def _answers_lost(request: HttpRequest, trial: Trial) -> HttpResponse:
+    """A form sent with no draft to receive it: the session and the draft cookie are both
+    gone (a browser that keeps no cookies, or one cleared). Say so, never silently."""
+    messages.warning(
+        request,
+        _(
+            "Sorry, we could not find your answers on this device. If you asked for a link "
+            "by email, open it to continue where you left off. Otherwise, please answer the "
+            "questions again."
+        ),
+    )
+    return redirect("screening:start", trial.nct_id)
 
 
 def _closed(request: HttpRequest, trial: Trial) -> HttpResponse:
@@ -124,6 +156,7 @@ def _next_url(trial: Trial, flow: Flow, draft: Draft) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@keeps_draft_cookie
 def start(request: HttpRequest, nct_id: str) -> HttpResponse:
     """ "Check if you qualify": what to expect, then a new or continued questionnaire."""
     trial = _trial(nct_id)
@@ -155,6 +188,7 @@ def start(request: HttpRequest, nct_id: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
+@keeps_draft_cookie
 def dispatch(request: HttpRequest, nct_id: str) -> HttpResponse:
     trial = _trial(nct_id)
     if not trial.takes_applicants:
@@ -167,13 +201,29 @@ def dispatch(request: HttpRequest, nct_id: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@keeps_draft_cookie
 def step(request: HttpRequest, nct_id: str, step: str) -> HttpResponse:
     trial = _trial(nct_id)
     if not trial.takes_applicants:
         return _closed(request, trial)
     draft = _draft(request, trial)
+    recovered = False
     if draft is None:
-        return redirect("screening:start", trial.nct_id)
+        if request.method != "POST":
+            return redirect("screening:start", trial.nct_id)
+        # A page sent with no draft to receive it (no session, no draft cookie): keep
+        # this page's answers on a new draft, and say plainly what was lost.
+        draft = draft_start(trial=trial)
+        _remember(request, draft, trial.nct_id)
+        recovered = True
+        messages.warning(
+            request,
+            _(
+                "Sorry, we could not find your earlier answers on this device. We kept the "
+                "answers on the page you just sent; please answer the other pages again. "
+                "To continue on another day or device, use “Continue later” for a link."
+            ),
+        )
     flow = Flow.for_trial(trial)
     current = flow.get(step)
     if current is None or not current.is_applicable(draft):
@@ -209,6 +259,8 @@ def step(request: HttpRequest, nct_id: str, step: str) -> HttpResponse:
                 return remember_language(
                     redirect(_step_url(trial, current)), action.removeprefix("language-")
                 )
+            if recovered:
+                return redirect(_next_url(trial, flow, draft))
             evaluation = trial_evaluate(trial=trial, answers=draft.answers)
             if evaluation["verdict"] == "not_eligible":
                 return redirect("screening:result", trial.nct_id)
@@ -238,6 +290,7 @@ def step(request: HttpRequest, nct_id: str, step: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
+@keeps_draft_cookie
 def result(request: HttpRequest, nct_id: str) -> HttpResponse:
     trial = _trial(nct_id)
     if not trial.takes_applicants:
@@ -277,6 +330,7 @@ def result(request: HttpRequest, nct_id: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=_rate("SCREENING_RATE_EMAIL_LINK"), method="POST", block=True)
+@keeps_draft_cookie
 def save(request: HttpRequest, nct_id: str) -> HttpResponse:
     """ "Continue later": the link to resume, and an offer to email it."""
     trial = _trial(nct_id)
@@ -284,6 +338,8 @@ def save(request: HttpRequest, nct_id: str) -> HttpResponse:
         return _closed(request, trial)
     draft = _draft(request, trial)
     if draft is None:
+        if request.method == "POST":
+            return _answers_lost(request, trial)
         return redirect("screening:start", trial.nct_id)
     sent = False
     if request.method == "POST":
@@ -311,6 +367,7 @@ def save(request: HttpRequest, nct_id: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
+@keeps_draft_cookie
 def resume(request: HttpRequest, token: str) -> HttpResponse:
     """A link from another device: adopt the draft in this browser and carry on."""
     draft = get_object_or_404(Draft.objects.select_related("trial"), token=token)
@@ -340,12 +397,15 @@ def _contact(form: ApplyForm) -> Contact:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=_rate("SCREENING_RATE_APPLY"), method="POST", block=True)
+@keeps_draft_cookie
 def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
     trial = _trial(nct_id)
     if not trial.takes_applicants:
         return _closed(request, trial)
     draft = _draft(request, trial)
     if draft is None:
+        if request.method == "POST":
+            return _answers_lost(request, trial)
         return redirect("screening:start", trial.nct_id)
     flow = Flow.for_trial(trial)
     evaluation = trial_evaluate(trial=trial, answers=draft.answers)

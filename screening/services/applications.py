@@ -15,7 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from screening.models import Application, Draft
+from screening.models import (
+    Application,
+    ContactAttempt,
+    Draft,
+    Note,
+    PointVerification,
+    StatusChange,
+)
 from screening.models.applications import CLOSED_STATUSES
 from screening.questions import answers_validate
 from screening.selectors import trial_evaluate
@@ -24,6 +31,7 @@ from screening.services.notify import (
     notify_coordinators_new_applicant,
     notify_resume_link,
 )
+from screening.services.outbox import email_opt_out_forget, notifications_erase
 from screening.services.workflow import application_withdraw
 from trials.models import Trial
 
@@ -200,19 +208,42 @@ def _announce(application: Application) -> None:
 
 @transaction.atomic
 def application_withdraw_and_erase(*, application: Application) -> Application:
-    """The patient withdraws: erase their details and answers, record the withdrawal.
+    """The patient withdraws: erase everything of theirs, record the withdrawal.
 
-    The reference, trial, dates and verdict stay, so the team sees a withdrawn row and
-    nothing else about the person. An application the team already closed is not
-    "withdrawn" again, but its details are erased all the same: erasure is the patient's
-    right whatever the workflow says.
+    Erased: the contact details and answers on the application; its draft; what the team
+    wrote about the person (notes, the notes of status changes and contact attempts, a
+    closing reason in their words, values verified in source documents); the patient's
+    emails in the outbox (address, reference, private links; a queued one is never sent);
+    their "stop these emails" when no other application or draft holds the address. The
+    audit trail names the application by reference and holds no personal data.
+
+    The reference, trial, dates, verdict and status history stay, so the team sees a
+    withdrawn row and nothing else about the person. An application the team already
+    closed is not "withdrawn" again, but it is erased all the same: erasure is the
+    patient's right whatever the workflow says.
     """
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.is_open:
         application_withdraw(application=application)
+    email = application.email
+    change_ids = list(application.status_changes.values_list("pk", flat=True))
+    draft_id = application.draft_id
+    notifications_erase(
+        keys=[
+            f"application-received:{application.pk}",
+            *(f"status-changed:{pk}" for pk in change_ids),
+            *([f"draft-reminder:{draft_id}"] if draft_id else []),
+        ],
+        key_prefixes=[f"resume-link:{draft_id}:"] if draft_id else [],
+    )
+    StatusChange.objects.filter(application=application).exclude(note="").update(note="")
+    ContactAttempt.objects.filter(application=application).exclude(note="").update(note="")
+    Note.objects.filter(application=application).delete()
+    PointVerification.objects.filter(application=application).delete()
     application.full_name = ""
     application.email = ""
     application.phone = ""
+    application.closing_reason_text = ""
     application.answers = {}
     application.evaluation = {
         "trial": application.evaluation.get("trial", ""),
@@ -220,7 +251,13 @@ def application_withdraw_and_erase(*, application: Application) -> Application:
         "score": application.score,
         "criteria": [],
     }
+    application.draft = None
     application.save()
-    if application.draft_id:
-        Draft.objects.filter(pk=application.draft_id).update(answers={}, email="")
+    if draft_id:
+        Draft.objects.filter(pk=draft_id).delete()
+    if email and not (
+        Application.objects.filter(email__iexact=email).exists()
+        or Draft.objects.filter(email__iexact=email).exists()
+    ):
+        email_opt_out_forget(email=email)
     return application

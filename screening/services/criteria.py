@@ -41,6 +41,23 @@ def _audit(
     )
 
 
+def criterion_change_audit(
+    *, criterion: Criterion, action: str, request: HttpRequest, fields: list[str] | None = None
+) -> None:
+    """Audit a change the Django admin made through its own forms (it saves the row
+    itself): the same record the services write for the dashboard's editor.
+
+    `action` is one of `AuditAction.CRITERION_*`; `fields` the names changed (updates).
+    An update that changed nothing is not recorded, as in `criterion_update`.
+    """
+    detail: dict[str, Any] = {}
+    if action == AuditAction.CRITERION_UPDATE:
+        if not fields:
+            return
+        detail["fields"] = list(fields)
+    _audit(criterion=criterion, action=action, by=None, request=request, detail=detail)
+
+
 @transaction.atomic
 def criterion_create(
     *,

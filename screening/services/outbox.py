@@ -11,6 +11,7 @@ from typing import Any
 
 from celery import current_app
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from screening.models import EmailOptOut, Notification
@@ -67,6 +68,29 @@ def notification_enqueue(*, notification_id: int) -> None:
 def email_opt_out(*, email: str) -> None:
     """Stop every future email to `email` (a patient's "stop these emails")."""
     EmailOptOut.objects.get_or_create(email=email.strip().lower())
+
+
+def notifications_erase(*, keys: list[str], key_prefixes: list[str]) -> int:
+    """Delete the outbox rows of a patient who asked to be erased: their address, their
+    reference and private links go with them, and a row still queued is never sent (the
+    sending task finds no row and stops). Returns how many rows were deleted.
+
+    `keys` are exact keys ("application-received:42"), `key_prefixes` whole families
+    ("resume-link:7:", one row per minute the patient asked).
+    """
+    if not keys and not key_prefixes:
+        return 0
+    match = Q(key__in=keys)
+    for prefix in key_prefixes:
+        match |= Q(key__startswith=prefix)
+    deleted, _by_model = Notification.objects.filter(match).delete()
+    return deleted
+
+
+def email_opt_out_forget(*, email: str) -> None:
+    """Forget a patient's "stop these emails" once nothing of the portal holds their address
+    any more: erased, they are no longer anyone we could write to."""
+    EmailOptOut.objects.filter(email__iexact=email.strip()).delete()
 
 
 def notifications_resend(*, notification_ids: list[int]) -> int:
