@@ -35,7 +35,7 @@ def demo_coverage() -> str:
         record = json.loads(path.read_text(encoding="utf-8"))
         module = record.get("protocolSection", {}).get("eligibilityModule", {})
         found = [
-            draft_criterion(item.text, item.kind)
+            draft_criterion(item.text, item.kind, item.lead)
             for item in criteria_items(module.get("eligibilityCriteria", ""))
         ]
         trials += 1

@@ -122,7 +122,7 @@ def test_a_draft_the_schema_refuses_is_stored_as_no_draft(monkeypatch, trial):
     monkeypatch.setattr(
         drafts,
         "draft_criterion",
-        lambda text, kind: DraftedRule(
+        lambda text, kind, lead="": DraftedRule(
             rule={"q": "no_such_question", "op": "eq", "value": True}, spans=((0, 3),), facts=()
         ),
     )
@@ -613,12 +613,19 @@ def test_load_demo_leaves_every_recruiting_trial_with_drafts_beyond_its_basics(s
     recruiting = Trial.objects.filter(
         overall_status__in=[OverallStatus.RECRUITING, OverallStatus.NOT_YET_RECRUITING]
     ).exclude(eligibility_criteria="")
-    assert recruiting.count() >= 3
+    # The hand-picked demo records (data/ctgov) all get a rule beyond their basics. Of the
+    # whole demo catalogue, most do: a trial whose criteria name nothing the question
+    # bank can ask ("congenital nevi of at least 2 cm2") is rightly left to the team.
+    picked = {path.stem for path in (settings.BASE_DIR / "data" / "ctgov").glob("NCT*.json")}
+    ruled_trials = 0
     for trial in recruiting:
         ruled = [spec for spec in trial_criteria(trial=trial) if not spec.basic and spec.rule]
-        assert ruled, f"{trial.nct_id} has no rule beyond its basics"
+        assert ruled or trial.nct_id not in picked, f"{trial.nct_id} has no rule beyond its basics"
+        ruled_trials += bool(ruled)
         questions = {q.key for q in trial_questions(trial=trial)}
         assert set().union(*(rule_keys(spec.rule) for spec in ruled)) <= questions | {"bmi"}
+    assert recruiting.filter(nct_id__in=picked).count() >= 3
+    assert ruled_trials / recruiting.count() >= 0.80
 
     # A trial imported before drafting existed (no rows, unchanged record) is drafted by
     # the next load_demo.
@@ -648,7 +655,7 @@ _LINE = st.one_of(
     ),
     # Any text a database can store: PostgreSQL's text holds no NUL character, so a
     # record carrying one is refused whole by the importer before it reaches drafting.
-    st.text(st.characters(blacklist_characters="\x00"), max_size=40),
+    st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=40),
 )
 
 

@@ -44,6 +44,10 @@ class CriteriaItem:
     number: str
     text: str
     level: int = 0
+    # The text of the items a nested item sits under, outermost first, and the label of
+    # its group ("For parent participants:"): whether it stands alone, or is one of
+    # "any of the following", or is negated by its parent, is read from it.
+    lead: str = field(default="", compare=False)
 
 
 _WORDS_BEFORE = (
@@ -54,7 +58,7 @@ _HEADING = re.compile(
     r"^" + _WORDS_BEFORE + r"(?:"
     r"(?P<first>inclusion|exclusion|eligibility)"
     r"(?:\s*(?:and|&|/|or)\s*(?P<second>inclusion|exclusion))?"
-    r"(?:\s+criteri(?:a|on|as)\b(?P<tail>[^:\d]{0,50})?)?"
+    r"(?:\s+criteri(?:a|on|as)\b(?P<tail>[^:\d]{0,50})?(?:\([^()]{0,40}\))?)?"
     r"|criteri(?:a|on)\s+(?:for|of)\s+(?P<third>inclusion|exclusion|eligibility)"
     r")\s*(?:[:.\-–—]\s*(?P<rest>.*))?$",
     re.IGNORECASE,
@@ -93,6 +97,31 @@ def plain_text(markdown: str) -> str:
     return "".join(parts).strip()
 
 
+# "Primary Study Exclusion Criteria:", "Part 1 additional inclusion criteria:",
+# "Substudy Inclusion Criteria:": a heading with words of its own before it.
+_QUALIFIED_HEADING = re.compile(
+    r"^(?P<qualifier>(?:[\w()&/,'.-]+\s+){1,5}?)(?P<kind>inclusion|exclusion)\s+criteri(?:a|on)\b"
+    r"(?P<tail>[^:]{0,40}):?\s*$",
+    re.IGNORECASE,
+)
+# Qualifiers that make a section a subgroup's: its items hold only for that subgroup.
+_SUBGROUP_QUALIFIER = re.compile(
+    r"\b(?:sub-?stud\w*|part|cohorts?|arms?|groups?|phase|stage|extension|expansion|"
+    r"escalation|healthy|controls?|partners?|parents?|caregivers?|donors?|for)\b",
+    re.IGNORECASE,
+)
+
+
+def _qualified_heading(line: str) -> tuple[Kind, str] | None:
+    """(kind, qualifier) for a heading with words before it, or None."""
+    bare = _EMPHASIS_EDGES.sub("", line)
+    match = _QUALIFIED_HEADING.match(bare)
+    if match is None:
+        return None
+    kind: Kind = "exclusion" if match.group("kind").lower() == "exclusion" else "inclusion"
+    return kind, bare.rstrip(":").strip()
+
+
 def _heading(line: str) -> tuple[Kind | None, str] | None:
     """(kind or None for a mixed or general heading, text after it) if `line` is one."""
     bare = _EMPHASIS_EDGES.sub("", line)
@@ -101,7 +130,8 @@ def _heading(line: str) -> tuple[Kind | None, str] | None:
         bare = _EMPHASIS_EDGES.sub("", bullet.group("text"))
     match = _HEADING.match(bare)
     if match is None:
-        return None
+        qualified = _qualified_heading(bare)
+        return (qualified[0], "") if qualified is not None else None
     first = (match.group("first") or match.group("third") or "").lower()
     second = (match.group("second") or "").lower()
     rest = (match.group("rest") or "").strip()
@@ -195,8 +225,16 @@ def parse_criteria(text: str) -> Criteria:
     group = ""
     stack: list[Item] = []  # the open item at each depth, outermost first
     after_blank = False
+    lines = (text or "").splitlines()
+    # Kinds that have a heading at the margin: an indented copy of one of those is a
+    # stray; an indented heading that is the only one of its kind is the heading.
+    margin_kinds = {
+        heading[0]
+        for line in lines
+        if line[:1].strip() and (heading := _heading(line.strip())) is not None
+    }
 
-    for raw_line in (text or "").splitlines():
+    for raw_line in _split_trailing_headings(lines):
         if not raw_line.strip():
             after_blank = True
             continue
@@ -204,7 +242,7 @@ def parse_criteria(text: str) -> Criteria:
         blank_before, after_blank = after_blank, False
 
         heading = _heading(raw_line.strip())
-        if heading is not None and indent > 1:
+        if heading is not None and indent > 1 and heading[0] in margin_kinds:
             # A heading indented inside a list is a stray copy (one record has
             # "Exclusion Criteria:" inside an inclusion item): neither heading nor item.
             if not heading[1]:
@@ -218,6 +256,10 @@ def parse_criteria(text: str) -> Criteria:
                 None: criteria.unlabelled,
             }[kind]
             group, stack = "", []
+            qualified = _qualified_heading(raw_line.strip())
+            if qualified is not None and _SUBGROUP_QUALIFIER.search(qualified[1]):
+                # "Substudy Inclusion Criteria:": the items under it hold for a subgroup.
+                group = qualified[1] + ":"
             if rest:
                 item = Item(number="", text=plain_text(rest), indent=indent, markdown=rest)
                 section.items.append(item)
@@ -264,6 +306,25 @@ def parse_criteria(text: str) -> Criteria:
     return criteria
 
 
+# "* At least 4 weeks since prior therapy. Exclusion Criteria": a heading run onto the
+# end of an item's line.
+_TRAILING_HEADING = re.compile(
+    r"^(?P<item>.*\S[.;])\s+(?P<heading>(?:key\s+)?(?:inclusion|exclusion)\s+criteria\s*:?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _split_trailing_headings(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        match = _TRAILING_HEADING.match(line)
+        if match is not None and _heading(match.group("heading")) is not None:
+            out.extend((match.group("item"), "", match.group("heading")))
+        else:
+            out.append(line)
+    return out
+
+
 _SUB_MARKER = re.compile(r"^\(?(?P<number>[a-z]|[ivx]{1,5}|\d{1,2})[.)]\s+(?P<text>\S.*)$")
 
 
@@ -284,7 +345,7 @@ def criteria_items(eligibility_criteria: str) -> list[CriteriaItem]:
     )
     for kind, section in sides:
         if section.items:
-            _flatten(kind, section.items, "", 0, items)
+            _flatten(kind, section.items, "", 0, items, "")
         else:
             for position, note in enumerate(section.notes, start=1):
                 items.append(CriteriaItem(kind=kind, number=str(position), text=note))
@@ -292,9 +353,15 @@ def criteria_items(eligibility_criteria: str) -> list[CriteriaItem]:
 
 
 def _flatten(
-    kind: Kind, siblings: list[Item], prefix: str, level: int, out: list[CriteriaItem]
+    kind: Kind,
+    siblings: list[Item],
+    prefix: str,
+    level: int,
+    out: list[CriteriaItem],
+    lead: str,
 ) -> None:
     for position, item in enumerate(siblings, start=1):
+        item_lead = " | ".join(part for part in (item.group, lead) if part)
         text = item.text
         number = item.number
         if not number:
@@ -305,5 +372,8 @@ def _flatten(
                 number = str(position)
         full = f"{prefix}.{number}" if prefix else number
         if text.strip():
-            out.append(CriteriaItem(kind=kind, number=full, text=text.strip(), level=level))
-        _flatten(kind, item.children, full, level + 1, out)
+            out.append(
+                CriteriaItem(kind=kind, number=full, text=text.strip(), level=level, lead=item_lead)
+            )
+        child_lead = " | ".join(part for part in (item_lead, text.strip()) if part)
+        _flatten(kind, item.children, full, level + 1, out, child_lead)

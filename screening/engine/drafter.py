@@ -89,6 +89,7 @@ NUMERIC_RANGES: dict[str, tuple[float, float]] = {
     "ecog": (0, 4),
     "nyha_class": (1, 4),
 }
+_INFECTION_KEYS = frozenset({"hiv", "hepatitis_b_surface_antigen", "hepatitis_c"})
 BOOLEAN_KEYS = ("pregnant", "breastfeeding", "hiv", "hepatitis_b_surface_antigen", "hepatitis_c")
 
 _OPS = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "=": "eq", "!=": "ne"}
@@ -310,11 +311,17 @@ def _read_value(s: str, start: int, limit: int) -> _Value | None:
         uncertain = True
     if not unit and m.group("n1").isalpha():
         return None  # "three" with no unit is a count of something else
-    if not unit and _UNKNOWN_UNIT.match(s, end):
+    if not unit and (_UNKNOWN_UNIT.match(s, end) or _ULN_NEARBY.match(s, end)):
         unit = "?"  # a unit the drafter does not know ("3.5/ml"): never assumed
     return _Value(op, n1, None, _canonical_unit(unit), m.start(), end, uncertain)
 
 
+# "< 1.3 x the laboratory ULN", "≤ 1.5 ⋅ ULN": a multiple of ULN written in a way the unit
+# pattern does not know is never read as a plain number.
+_ULN_NEARBY = re.compile(
+    r"\s*(?:x|×|⋅|·|\*|times|-?\s*fold)?\s*(?:the\s+)?(?:[a-z'/]+\s+){0,2}"
+    r"(?:uln|upper\s+(?:limit|normal|level)|normal\s+(?:limit|value|range|upper))"
+)
 _UNKNOWN_UNIT = re.compile(r"\s*(?:/\s*[a-zµ]|[a-zµ]{1,6}\s*/\s*[a-zµ\d]|x\s*10|\*\s*10)")
 
 # A second bound right after the first: "BMI > 21 and < 35 kg/m2", "< 100 or > 600".
@@ -443,7 +450,9 @@ _CONCEPT_BY_GROUP[""] = ""
 _NOT_A_VALUE = re.compile(
     r"(?:birth|loss\s+of|change\s+in|gain|ideal|predicted|percent(?:age)?\s+of|decrease\s+in|"
     r"increase\s+in|reduction\s+in|variation|fluctuation|stable|history\s+of|"
-    r"loss|lost|target|goal|dose|per\s+kg|mg/kg)\s*$"
+    r"loss|lost|target|goal|dose|per\s+kg|mg/kg|maintain|keep|achieve|prior|previous|past|"
+    r"historical|historic|at\s+diagnosis|random|casual|post-?prandial|2-?h(?:our)?|two-hour|"
+    r"ogtt|tolerance\s+test|challenge)\s*$"
 )
 _NOT_A_VALUE_AFTER = re.compile(
     r"^\s*(?:loss|gain|change|reduction|percentile|centile|z-score|for\s+age|-for-|mutation|"
@@ -601,9 +610,14 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
     """
     found: list[_Found] = []
     declined = False
+    # Keys with a reading declined (under a condition, negated, an example): any other
+    # reading of them in the item is dropped too ("ALT < 3 x ULN; ALT < 5 x ULN with
+    # liver metastases" must not become a plain "< 3 x ULN" nor "< 5 x ULN").
+    declined_keys: set[str] = set()
     if not _ANY_NUMBER.search(s):
         return found, declined
     s = _PLAIN_ASIDE.sub(_blank_aside, s)
+    example = _EXAMPLE_MARK.search(s)
     matches = list(_CONCEPT_RE.finditer(s))
     index = 0
     while index < len(matches):
@@ -630,6 +644,17 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
         tail_match = chain[-1]
         if not keys or _NOT_A_VALUE_AFTER.match(s[tail_match.end() :]):
             continue
+        chain_keys = {key for key, _m in keys if key}
+        clause_before = re.split(r"[;,.:(\[]", s[max(0, chain[0].start() - 50) : chain[0].start()])[
+            -1
+        ]
+        if (example is not None and example.start() < chain[0].start()) or _NEGATED_CONCEPT.search(
+            clause_before
+        ):
+            # "(e.g. platelets < 100)", "Absence of QTc prolongation (> 450 ms)".
+            declined = True
+            declined_keys |= chain_keys
+            continue
         limit = matches[index].start() if index < len(matches) else len(s)
         # The value must follow the concept closely: a few words, no sentence break.
         window_end = min(limit, tail_match.end() + 60 + _blank_run(s, tail_match.end()))
@@ -649,25 +674,35 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
         between_words = s[tail_match.end() : values[0].start]
         if re.search(r"\d", between_words) or len(re.sub(r"\s+", " ", between_words)) > 45:
             continue
-        if re.search(r"\b(?:no|not|without|never)\b", between_words):
+        if re.search(r"\b(?:no|not|nor|without|never)\b", between_words):
             declined = True
+            declined_keys |= chain_keys
             continue
         end = values[-1].end
         # A condition or another value in brackets right after: not a plain bound.
         after = s[end : min(len(s), max(limit, end + 1), end + 90)]
         after = re.split(r";", after)[0]
         bracket = re.match(r"^\s*[(\[]([^()\[\]]*)[)\]]", after)
-        if _CONDITION.search(after) or (
-            bracket is not None
-            and not _RESTATED.match(after)
-            and (re.search(r"\d|[<>≤≥=]", bracket.group(1)) or _CONDITION.search(bracket.group(1)))
+        if (
+            _CONDITION.search(after)
+            or (
+                bracket is not None
+                and not _RESTATED.match(after)
+                and (
+                    re.search(r"\d|[<>≤≥=]", bracket.group(1))
+                    or _CONDITION.search(bracket.group(1))
+                )
+            )
+            or _RELATIVE_VALUE.match(after)
         ):
             declined = True
+            declined_keys |= chain_keys
             continue
         if re.search(rf"(?:{_CMP_ANY})\s*\d", after):
             # Another bound before the next concept: a third one, or one under a
             # condition ("BMI ≥ 27 with a comorbidity or ≥ 30"): not a plain bound.
             declined = True
+            declined_keys |= chain_keys
             continue
         pair = len(values) == 2
         seen: set[str] = set()
@@ -678,6 +713,7 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
             converted = [_convert(key, value) for value in values]
             if any(c is None for c in converted):
                 declined = True
+                declined_keys.add(key)
                 continue
             for value, result in zip(values, converted, strict=True):
                 assert result is not None
@@ -692,9 +728,22 @@ def _measurements(s: str) -> tuple[list[_Found], bool]:
                         pair_join=value.join if pair else "",
                     )
                 )
-    return found, declined
+    return [f for f in found if f.key not in declined_keys], declined
 
 
+# Markers of an example or an illustration: what follows is not the criterion itself.
+_EXAMPLE_MARK = re.compile(
+    r"\b(?:such\s+as|e\.\s?g\.?|eg,|for\s+example|for\s+instance|i\.\s?e\.?|examples?\s*:)(?:\W|$)"
+)
+# A negation of the concept itself ("absence of QTc prolongation", "no known ...").
+_NEGATED_CONCEPT = re.compile(
+    r"\b(?:no|not|without|absence\s+of|absent|free\s+of|neither|nor|never|negative\s+for)\b"
+)
+# A value relative to another ("100 lbs over ideal body weight", "20 % above baseline").
+_RELATIVE_VALUE = re.compile(
+    r"^[^;,]{0,25}?\b(?:over|above|below|under|of|from|than)\s+(?:the\s+|their\s+|his\s+|her\s+)?"
+    r"(?:ideal|predicted|normal\s+for|baseline|reference|previous|prior)\b"
+)
 _CHAIN_GAP = re.compile(r"^\s*(?:\)\s*)?(?:,\s*)?(?:/|and/or|and|or|&)?\s*(?:\(\s*)?$")
 
 
@@ -759,6 +808,15 @@ _DURATION = re.compile(
 )
 
 
+# Someone else than the patient, whose age or status a criterion may give.
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:donors?|partners?|spouses?|parents?|mothers?|fathers?|siblings?|relatives?|"
+    r"caregivers?|carers?|guardians?|husbands?|wives|wife|offspring|family\s+members?)\b"
+)
+_OF_SOMEONE_ELSE = re.compile(
+    r"^[^.;]{0,25}?\b(?:in|of|for|among)\s+(?:a\s+|the\s+|their\s+|his\s+|her\s+)?"
+    r"(?:[\w-]+\s+){0,2}(?:relatives?|donors?|partners?|parents?|siblings?|family|spouses?|mothers?)\b"
+)
 # Every age the drafter reads has a number and a word for age or years.
 _AGE_CUE = re.compile(r"age|year|yr|old|\dy|\sy\b|ans\b")
 
@@ -807,6 +865,31 @@ def _ages(s: str) -> tuple[list[_Found], bool]:
             continue  # "Ulcers older than 1 year": young ages need the word "age" or "old"
         if _DURATION.search(before) and not _AGE_BEFORE.search(before[-25:]):
             declined = True
+            continue
+        if (
+            _SOMEONE_ELSE.search(s[max(0, start - 80) : start])
+            or _OF_SOMEONE_ELSE.match(after)
+            or (
+                # "Lansky (age < 16 years) or performance status >= 70": an age that
+                # qualifies one of two alternatives.
+                re.search(
+                    r"\b(?:lansky|karnofsky|score|scale|status|ps|index)\s*\([^()]*$", s[:start]
+                )
+                and re.search(r"\bor\b", s)
+            )
+            or (
+                # "ECOG > 2 (>= 18 years old)": an age in brackets after something else
+                # than its subject qualifies that thing.
+                re.search(r"\([^()]{0,12}$", s[:start])
+                and not re.search(
+                    r"(?:\b(?:adults?|patients?|participants?|subjects?|individuals?|people|"
+                    r"persons?|age[ds]?|volunteers?|men|women|males?|females?|children|"
+                    r"adolescents?|infants?|youth|boys?|girls?|population)|^)\s*\([^()]{0,12}$",
+                    s[:start],
+                )
+            )
+        ):
+            declined = True  # "a related donor aged 18 to 50", "death under 40 in relatives"
             continue
         op1 = _op_of(op1_raw)
         op2 = _op_of(op2_raw)
@@ -901,7 +984,8 @@ _RESTATED_NEGATION = re.compile(
 
 _PREGNANCY = re.compile(r"\b(?:pregnan\w*|gravid\w*)\b")
 _BREASTFEEDING = re.compile(
-    r"\b(?:breast[\s-]?feed\w*|breast[\s-]?fed|lactating|lactation\w*|lactational|"
+    # "Breastfed" is said of the child ("exclusively breastfed infants"), not the mother.
+    r"\b(?:breast[\s-]?feed\w*|lactating|lactation\w*|lactational|"
     r"nursing(?!\s+(?:home|facilit|staff|care|student|personnel|assessment))|"
     r"breast[\s-]?milk)\b"
 )
@@ -949,6 +1033,11 @@ def _yes_no(s: str, pattern: re.Pattern[str], kind: Kind, key: str) -> tuple[lis
             or re.search(r"\b(?:previous|prior|recurrent|failed|past)\s+(?:\w+\s+)?$", before)
         ):
             continue
+        if re.match(
+            r"^(?:\s*(?:,|or|and|/)\s*[a-z-]+){0,3}\s+(?:female\s+)?(?:partners?|spouses?|wives|wife)\b",
+            after,
+        ):
+            continue  # "men with pregnant or lactating partners"
         if re.search(
             r"\b(?:partner|spouse|wife|husband|mother|infant|child(?![\s-]*bearing)|baby|babies|"
             r"neonat\w*|newborn)s?\b[^;.]{0,80}$",
@@ -1035,7 +1124,20 @@ _OTHER_INFECTIONS = re.compile(
 )
 
 
-_EXAMPLE = re.compile(r"\b(?:such\s+as|e\.g\.?|for\s+example|for\s+instance|like)\b")
+_QUALIFIED_INFECTION = {
+    "hiv": re.compile(
+        r"\b(?:uncontrolled|poorly\s+controlled|not\s+controlled|untreated|unstable|"
+        r"progressive|detectable|cd4|viral\s+load|rna|copies|aids[\s-]defining)\b"
+    ),
+    "hepatitis_b_surface_antigen": re.compile(
+        r"\b(?:dna|viral\s+load|copies|iu\s*/\s*ml|replicat\w*|hbcab|core\s+antibod\w*|"
+        r"uncontrolled|untreated|reactivation)\b"
+    ),
+    "hepatitis_c": re.compile(r"\b(?:uncontrolled|untreated)\b"),
+}
+_EXAMPLE = re.compile(
+    r"\b(?:such\s+as|e\.g\.?|eg,|for\s+example|for\s+instance|like|i\.e\.?|including)(?:\W|$)"
+)
 
 
 def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
@@ -1053,9 +1155,21 @@ def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
         for m in pattern.finditer(s):
             start, end = m.start(), m.end()
             before = s[max(0, start - 60) : start]
-            after = s[end : end + 40]
+            # "(HBsAg) test": the restated abbreviation is skipped.
+            after = re.sub(r"^\s*(?:\([^()]{1,15}\)|\))", "", s[end : end + 60])[:40]
             after_list = _OTHER_INFECTIONS.sub("", after)
             clause_before = re.split(r"[;:]|\.\s|\bbut\b|\bexcept\b|\bunless\b", before)[-1]
+            if re.search(r"\bnegative\s+(?:[a-z]+\s+){0,2}$", clause_before) and not re.search(
+                r"\bnegative\s+(?:for|to)\b", clause_before
+            ):
+                # "Negative hepatitis B surface antigen (HBsAg) test": free of it.
+                if kind == "inclusion" and re.match(
+                    r"^\s*(?:tests?|serolog\w*|screen\w*|$|[,;.])", after
+                ):
+                    hits.append(_Found(key, "eq", False, (start, end)))
+                else:
+                    declined = True
+                continue
             if (
                 kind == "inclusion"
                 and re.search(r"\bnegative\s+$", clause_before)
@@ -1081,6 +1195,21 @@ def _infections(s: str, kind: Kind) -> tuple[list[_Found], bool]:
             )
             negated = bool(_NEGATION_BEFORE.search(clause_before)) or bool(negative_after)
             if negated and kind == "exclusion":
+                declined = True
+                continue
+            sentence_before = re.split(r";|\.\s", s[:start])[-1]
+            if not negated and re.search(
+                r"\b(?:no|not|without|negative|free|absence|absent|never|any|nor)\b",
+                sentence_before,
+            ):
+                # "No known positivity for hepatitis B or hepatitis C": a negation (or
+                # "any ... status") whose reach the drafter cannot tell.
+                declined = True
+                continue
+            if not negated and kind == "exclusion" and _QUALIFIED_INFECTION[key].search(s):
+                # "Active hepatitis B (HBsAg positive and HBV DNA >= 500 IU/mL)",
+                # "uncontrolled HIV infection": an HBsAg-positive patient with no DNA, or
+                # one whose HIV is controlled, may join; the question cannot tell them.
                 declined = True
                 continue
             hits.append(_Found(key, "eq", not negated, (start, end)))
@@ -1123,6 +1252,12 @@ def _scores(s: str, kind: Kind) -> list[_Found]:
             if not numbers or any(not low_limit <= n <= high_limit for n in numbers):
                 continue
             span = (m.start(), m.end())
+            condition = _CONDITION.search(s[m.end() : m.end() + 50])
+            if condition is not None and re.search(
+                r"[\d<>≤≥=]|\b(?:with|who\s+have|aged?|older|younger|years|unless|if|except\w*|due)\b",
+                s[m.end() + condition.start() : m.end() + condition.end() + 40],
+            ):
+                continue  # "ECOG <= 2 for patients >= 16 years old": under a condition
             if op_words:
                 op = _op_of(op_words)
                 if op is None or len(numbers) != 1:
@@ -1160,29 +1295,135 @@ _WHOLE_ITEM_DECLINE = re.compile(
     r"except\s+(?:for|if|when|in)|only\s+(?:at|in|for|if|when|during)|"
     r"either(?!\s+(?:sex|gender))|"
     r"in\s+the\s+opinion|at\s+the\s+discretion|"
-    r"investigator'?s?\s+(?:opinion|judgement|judgment|discretion))\b"
+    r"investigator'?s?\s+(?:opinion|judgement|judgment|discretion)|opinion|judge?ments?|discretion|"
+    # An exception or allowance ("except subjects with Gilbert syndrome, who can have
+    # ...", "low dose warfarin is allowed, with an INR <= 1.5"), a count of alternatives,
+    # a cohort, or a rule for a subgroup ("Participants with HBV infection must ...").
+    r"except\w*|as\s+long\s+as|provided|allowed|permitted|"
+    r"(?:one|two|three|\d)\s+(?:or\s+more\s+)?of\s+the\s+following|at\s+least\s+(?:one|two|\d)\s+of|"
+    r"cohorts?|part\s+(?:\d|[a-c]\b|[ivx]+\b)|arm\s+(?:\d|[a-c]\b)|dose[\s-]escalation)\b"
+    r"|^\W*(?:for|in)\s+(?:patients|participants|subjects|those|women|men|children|individuals)\b"
+    # "Standard risk 2: patients must be 11 to 24 years of age": a label naming a subgroup.
+    r"|^[^:]{0,40}\b(?:risk|group|cohort|arm|part|stratum|strata|phase|stage)\b[^:]{0,12}:\s"
+    r"|\bor\s+(?:who\s+)?(?:meet|meets|fulfil\w*|satisf\w*)\b"
     r"|(?:^|[\s;,(])(?:i|a|1)\)\s.*[\s;,(](?:ii|b|2)\)\s"
     r"|\b(?:or|and/or)\W*$"
 )
 
 
-def draft_criterion(text: str, kind: Kind) -> DraftedRule | None:
+# A parent or group label under which a sub-item is not a rule on its own: a count of
+# alternatives, a negation of the whole list, examples, a scoring system, a condition, or
+# someone else than the patient.
+_NOT_ALONE = re.compile(
+    r"\b(?:two|three|four|\d)\s+(?:or\s+more\s+)?(?:of|from)\b|\bat\s+least\s+(?:two|three|\d)\b"
+    r"|(?:^|\|\s*)(?:no|not|without|absence|free|neither|none|history|prior|previous)\b"
+    r"|\b(?:no|not|without|absence\s+of|free\s+of|none\s+of)\b[^|]*:\s*(?:\||$)"
+    r"|\b(?:such\s+as|e\.g\.?|for\s+example|for\s+instance|diagnos\w*|score|"
+    r"(?<!inclusion\s)(?<!exclusion\s)(?<!eligibility\s)criteria\s+for|"
+    r"points?|partners?|parents?|caregivers?|donors?|mothers?|"
+    r"infants?|siblings?|healthy\s+(?:volunteers?|controls?)|controls?)\b"
+)
+# A lead that is a condition on the patient ("For participants in Part 2:", "Patients with
+# ALL (except B-ALL) who fulfil the following:"): the sub-items hold only under it, so
+# only the usual pregnancy status (not pregnant to join, pregnant excluded), which holds
+# for every patient, is kept.
+_LEAD_CONDITION = re.compile(
+    r"\b(?:if|unless|except\w*|when|where|whose|cohorts?|parts?|arms?|groups?|"
+    r"dose[\s-]escalation|expansion|sub-?stud\w*)\b|^\s*(?:for|in)\s"
+)
+# Alternatives: in an inclusion item each sub-item is then not required on its own (in
+# an exclusion, any one of them excludes, so each stands).
+_ALTERNATIVES = re.compile(
+    r"\b(?:any|one|either)\s+(?:or\s+more\s+)?(?:of|from)\b|\bat\s+least\s+(?:one|1)\b"
+    r"|\beither\b|\bor\s*:\s*(?:\||$)|\bone\s+or\s+more\b"
+)
+
+
+# A sentence that sets a rule for a subgroup ("Participants with HBV infection must be
+# treated ...", "Patients known to be HIV positive are eligible if ..."): what it says
+# holds only for them, so nothing in it is drafted.
+_SUBGROUP_SENTENCE = re.compile(
+    r"(?:^|[.;]\s+)\W*(?:patients|participants|subjects|those|individuals|women|men)\s+"
+    r"(?:with|who|whose|known|diagnosed|having)\b[^.;]{0,160}?"
+    r"\b(?:must|should|are\s+eligible|is\s+eligible|may|can|will\s+be(?!\s+excluded)|need)\b[^;]*?(?:[.;](?:\s|$)|$)"
+    r"|(?:^|[.;]\s+)\W*[^.;]{0,40}?\b(?:hiv|hbv|hcv|hepatitis\s+[bc]|hbsag)\b[^.;]{0,30}?"
+    r"(?:infected|positive)\s+(?:patients|participants|subjects|individuals|women|men)\s+"
+    r"\b(?:must|should|are\s+eligible|is\s+eligible|may|can|will\s+be(?!\s+excluded)|need)\b[^;]*?(?:[.;](?:\s|$)|$)"
+)
+
+
+# A lead that restates the section ("Participants are excluded if any of the following
+# apply:", "For inclusion, patients must fulfil the following criteria:", "All cohorts:").
+_RESTATES_SECTION = re.compile(
+    r"\b(?:eligib\w*|includ\w*|inclusion|exclud\w*|exclusion|enrol\w*|participat\w*|criteria|"
+    r"qualif\w*)\b[^|]*\bfollowing\b|^\W*(?:all|both)\s+(?:cohorts|parts|arms|groups|participants|"
+    r"patients|subjects)\W*$|^\W*(?:study\s+)?(?:participants|patients|subjects)\W*$"
+    r"|^\W*(?:the\s+)?(?:key\s+|main\s+|general\s+)?(?:inclusion|exclusion|eligibility)\s+criteria\b"
+)
+
+
+def _stands_alone(lead: str, kind: Kind) -> str:
+    """How an item under `lead` (parents and group label, " | "-joined) stands: "alone",
+    "conditional" (only the usual pregnancy status holds) or "not" (nothing is drafted)."""
+    standing = "alone"
+    for segment in _normalise(lead).split(" | "):
+        if kind == "inclusion" and _ALTERNATIVES.search(segment):
+            return "not"
+        if _RESTATES_SECTION.search(segment) and not re.search(
+            r"\b(?:two|three|four|\d)\s+(?:or\s+more\s+)?of\b|\bat\s+least\s+(?:two|three|\d)\b",
+            segment,
+        ):
+            continue
+        if _NOT_ALONE.search(segment):
+            return "not"
+        if _LEAD_CONDITION.search(segment):
+            standing = "conditional"
+    return standing
+
+
+_SUBGROUP_ONLY = re.compile(
+    r"\b(?:appl(?:y|ies)|applicable|relevant|restricted)\s+(?:only\s+)?(?:to|for)\b|"
+    r"\bonly\s+(?:to|for|at|in)\s|\bsites?\s*:"
+)
+_NOT_EXCLUDED = re.compile(
+    r"\b(?:not|never)\s+(?:be\s+)?excluded|\b(?:are|is|remain|be)\s+(?:still\s+)?eligible"
+)
+# An item that offers alternatives or examples of a class ("at least one additional risk
+# factor", "risk factors include age > 65, ..."): no part of it is required alone.
+_ALTERNATIVE_ITEM = re.compile(
+    r"\bat\s+least\s+(?:one|two|three)\s+(?!years?|months?|weeks?|days?)|\bone\s+or\s+more\b|"
+    r"\brisk\s+factors?\b|\bany\s+one\s+of\b|\b(?:one|two|three)\s+of\s+the\b"
+)
+
+
+# "greater than or equal to (≥) 15": the sign restated in brackets, blanked (same length).
+_RESTATED_SIGN = re.compile(r"\(\s*(?:≥|≤|<|>|=|>=|<=|=>|=<)\s*\)")
+
+
+def draft_criterion(text: str, kind: Kind, lead: str = "") -> DraftedRule | None:
     """A rule for one criterion `text` of `kind`, or None when none is read confidently.
 
     The rule is met when the criterion is: for an exclusion, met means the patient is
     excluded ("Pregnant or breastfeeding" -> any of pregnant = true, breastfeeding =
-    true). Never raises.
+    true). `lead` is the text a nested item sits under (`CriteriaItem.lead`): under a
+    parent that offers alternatives ("any of the following:"), negates its sub-items
+    ("No significant cardiac disease, including:"), or a group label that is a
+    condition ("For participants in Part 2:"), the item is not a rule on its own and
+    nothing is drafted. Never raises.
     """
     try:
-        return _draft(text or "", kind)
+        standing = _stands_alone(lead, kind) if lead else "alone"
+        if standing == "not":
+            return None
+        return _draft(text or "", kind, usual_pregnancy_only=standing == "conditional")
     except Exception:  # a drafter must never break an import: propose nothing
         return None
 
 
-def _draft(text: str, kind: Kind) -> DraftedRule | None:
+def _draft(text: str, kind: Kind, usual_pregnancy_only: bool = False) -> DraftedRule | None:
     if len(text) > 2000 or kind not in ("inclusion", "exclusion"):
         return None
-    s = _normalise(text)
+    s = _RESTATED_SIGN.sub(lambda m: " " * len(m.group(0)), _normalise(text))
     ages, _age_declined = _ages(s)
     measurements, _measure_declined = _measurements(s)
     pregnancy, _p = _yes_no(s, _PREGNANCY, kind, "pregnant")
@@ -1191,12 +1432,65 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
     pressures, _bp = _blood_pressures(s)
     found = ages + measurements + pressures + pregnancy + breastfeeding + infections
     found += _scores(s, kind)
+    for sentence in _SUBGROUP_SENTENCE.finditer(s):
+        found = [f for f in found if not sentence.start() <= f.span[0] < sentence.end()]
     if not found:
         return None
-    if _WHOLE_ITEM_DECLINE.search(s):
+    if _SUBGROUP_ONLY.search(s):
+        # "This criterion applies only to patients who will receive chemotherapy".
+        return None
+    booleans = {f.value for f in found if f.key in BOOLEAN_KEYS}
+    if kind == "inclusion" and len(booleans) > 1:
+        # "Agree not to be pregnant, breastfeeding, or planning ...": one reading says
+        # not pregnant, the other breastfeeding: the negation's reach is not plain.
+        found = [f for f in found if f.key not in BOOLEAN_KEYS]
+    if (
+        usual_pregnancy_only
+        or _WHOLE_ITEM_DECLINE.search(s)
+        or _ALTERNATIVE_ITEM.search(s)
+        # "Patients whose disease is controlled should not be excluded".
+        or (kind == "exclusion" and _NOT_EXCLUDED.search(s))
+    ):
         # Keep the yes/no status of pregnancy and breastfeeding (their rules and their
-        # negations are read mention by mention); bounds under a condition are dropped.
-        found = [f for f in found if f.key in ("pregnant", "breastfeeding")]
+        # negations are read mention by mention) where it points the usual way (not
+        # pregnant to join, pregnant excluded); bounds under a condition are dropped.
+        usual = kind == "exclusion"
+        found = [f for f in found if f.key in ("pregnant", "breastfeeding") and f.value is usual]
+    example = _EXAMPLE_MARK.search(s)
+    if example is not None:
+        # "Risk factors include, e.g., age > 65": what follows an example marker is not
+        # a requirement of its own.
+        found = [
+            f
+            for f in found
+            if f.key in ("pregnant", "breastfeeding") or f.span[0] < example.start()
+        ]
+    infection_values = {f.value for f in found if f.key in _INFECTION_KEYS}
+    if len(infection_values) > 1:
+        # "No known HCV infection or known history of hepatitis B": one reading says free
+        # of one and the other says infected: the negation's reach is not plain.
+        found = [f for f in found if f.key not in _INFECTION_KEYS]
+    if (
+        kind == "inclusion"
+        and (_measure_declined or _age_declined)
+        and re.search(r"\bor\b", s)
+        and any(f.key in NUMERIC_RANGES for f in found)
+    ):
+        # "Creatinine <= 1.5 x ULN or GFR >= 60": one alternative unread; the other alone
+        # would turn away the patients who meet the first.
+        found = [f for f in found if f.key not in NUMERIC_RANGES]
+    if (
+        kind == "exclusion"
+        and re.search(r"\band\b", s)
+        and not re.search(r"\bor\b", s)
+        and _unread_compared_concept(s, found)
+    ):
+        # "Coagulopathy defined by INR >= 1.2 and platelets <= 80,000": the unread
+        # part would make a broader exclusion than the text's.
+        found = [f for f in found if f.key not in NUMERIC_RANGES]
+    if kind == "inclusion" and _ALTERNATIVE_OR.search(s) and _unread_compared_concept(s, found):
+        # "Creatinine <= institutional ULN OR GFR >= 50": the unread alternative.
+        found = [f for f in found if f.key not in NUMERIC_RANGES]
     found = [resolved for f in found if (resolved := _resolve_sign(f, kind, s)) is not None]
     by_key: dict[str, list[_Found]] = {}
     for f in found:
@@ -1213,6 +1507,24 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
     parts.sort(key=lambda part: part[0])
     rules = [rule_part for _start, rule_part, _used in parts]
     used_all = [f for _start, _rule, used in parts for f in used]
+    last_end = max(f.span[1] for f in used_all)
+    if (
+        kind == "inclusion"
+        and len(rules) > 1
+        and re.match(
+            r"^[^;.]{0,6}\bor\b(?!\s+(?:more|less|greater|higher|lower|equal))", s[last_end:]
+        )
+        and not _joined_by_or(s, [used[0] for _s, _r, used in parts])
+    ):
+        # "HIV, HBV, HCV or TP infection": a list whose last alternative is unread.
+        return None
+    if (
+        kind == "inclusion"
+        and sum(f.value is True for f in used_all if f.key in _INFECTION_KEYS) > 1
+    ):
+        # Two conditions required at once in an inclusion ("HIV, HBV and HCV"): rarely
+        # meant; more often a list of alternatives or an exclusion filed as inclusion.
+        return None
     if len(rules) == 1:
         rule: Rule = rules[0]
     elif kind == "inclusion" and all(
@@ -1228,6 +1540,10 @@ def _draft(text: str, kind: Kind) -> DraftedRule | None:
         # "Systolic BP ≥ 140 mmHg and BMI > 30": read literally, both must hold to
         # exclude; the reading that turns fewer patients away.
         rule = {"all": rules}
+    elif kind == "exclusion" and _joined_by_relative(s, [used[0] for _s, _r, used in parts]):
+        # "Younger than 70 years who have an ECOG status of 0 or 1": both must hold, and
+        # what else the clause says is not read: declined.
+        return None
     elif kind == "exclusion" or _joined_by_or(s, [used[0] for _s, _r, used in parts]):
         # Read literally: "bilirubin < 2 mg/dL or SGOT < 3 x ULN" is met by either. Of the
         # two readings it is the one that never turns away a patient the text admits.
@@ -1320,6 +1636,44 @@ def _joined_by_and(s: str, kept: list[_Found]) -> bool:
         if not re.fullmatch(r"[\s,]*\band\b(?!/)[^,;]*", between) or re.search(r"\bor\b", between):
             return False
     return len(kept) > 1
+
+
+# An "or" that joins alternatives, not one of "18 years or older", "≥ or =".
+_ALTERNATIVE_OR = re.compile(
+    r"\bor\b(?!\s+(?:older|younger|over|under|above|below|more|less|greater|higher|lower|"
+    r"equal|=|up\b|beyond))"
+)
+
+
+def _unread_compared_concept(s: str, found: list[_Found]) -> bool:
+    """Whether a measured concept with a comparator after it gave no fact, or a comparison
+    lies outside everything read ("Shortening fraction > 29 % and/or LVEF >= 50 %")."""
+    for compared in re.finditer(r"[<>≤≥]\s*\d", s):
+        if not any(f.span[0] <= compared.start() < f.span[1] + 1 for f in found):
+            return True
+    read = {f.key for f in found}
+    for match in _CONCEPT_RE.finditer(s):
+        group = next((g for g, v in match.groupdict().items() if v is not None), None)
+        key = _CONCEPT_BY_GROUP.get(group or "", "")
+        if key in read:
+            continue
+        if re.match(
+            rf"^[^;.\d]{{0,25}}?(?:{_CMP_ANY})\s*(?:\d|(?:the\s+)?(?:institutional|upper|uln|normal|lln))",
+            s[match.end() : match.end() + 60],
+        ):
+            return True
+    return False
+
+
+def _joined_by_relative(s: str, kept: list[_Found]) -> bool:
+    """Whether a neighbour is joined by a relative clause ("who have", "with", "whose")."""
+    for left, right in zip(kept, kept[1:], strict=False):
+        between = s[left.span[1] : right.span[0]]
+        if re.search(
+            r"\b(?:who|whose|with|while|when|in|on|at|during|after|plus)\b", between
+        ) and not re.search(r"\bor\b|[,;]", between):
+            return True
+    return False
 
 
 def _joined_by_or(s: str, kept: list[_Found]) -> bool:

@@ -106,7 +106,7 @@ def _unique_numbers(items: Sequence[CriteriaItem], taken: set[tuple[str, str]]) 
 
 
 def _drafted(item: CriteriaItem) -> DraftedRule | None:
-    drafted = draft_criterion(item.text, item.kind)
+    drafted = draft_criterion(item.text, item.kind, item.lead)
     if drafted is None:
         return None
     try:
