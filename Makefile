@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint bench resilience worker beat clean draft-eval messages
+.PHONY: install run test lint bench bench-scale resilience worker beat clean draft-eval messages
 
 install: $(VENV)/.installed
 
@@ -61,6 +61,10 @@ bench: install
 # a lost or doubled email or application. Needs postgresql and redis-server installed.
 resilience: install
 	@$(PY) -m resilience $(RESILIENCE_ARGS)
+
+# Service times at 2,500, 10,000 and 40,000 trials (each seeded once, in its own database).
+bench-scale: install
+	@$(PY) -m bench scale $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

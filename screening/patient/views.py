@@ -21,7 +21,7 @@ from django_ratelimit.decorators import ratelimit
 
 from config.language import remember_language
 from screening.models import Application, Draft
-from screening.selectors import trial_evaluate
+from screening.selectors import trial_encoded_criteria, trial_evaluate
 from screening.selectors_consent import consent_terms
 from screening.services.applications import (
     ApplicationDuplicate,
@@ -407,8 +407,10 @@ def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
         if request.method == "POST":
             return _answers_lost(request, trial)
         return redirect("screening:start", trial.nct_id)
-    flow = Flow.for_trial(trial)
-    evaluation = trial_evaluate(trial=trial, answers=draft.answers)
+    # The criteria are read once, for the steps, the verdict and the application.
+    encoded = trial_encoded_criteria(trial=trial)
+    flow = Flow.for_trial(trial, encoded=encoded)
+    evaluation = trial_evaluate(trial=trial, answers=draft.answers, encoded=encoded)
     if not flow.is_completed(draft) and evaluation["verdict"] != "not_eligible":
         return redirect(_next_url(trial, flow, draft))
 
@@ -425,7 +427,7 @@ def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
             )
             try:
                 application = application_submit(
-                    draft=draft, contact=_contact(form), consent=consent
+                    draft=draft, contact=_contact(form), consent=consent, encoded=encoded
                 )
             except ScreeningClosed:
                 return _closed(request, trial)
