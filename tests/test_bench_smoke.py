@@ -102,6 +102,8 @@ def test_a_tiny_bench_run_loads_every_page_without_an_error(tmp_path):
         "coordinator queue",
         "questionnaire step",
         "application submit",
+        "find questions",
+        "find matches",
     }
     for row in pages.values():
         assert row["requests"] > 0, row

@@ -109,7 +109,14 @@ def test_eight_patients_and_two_coordinators_at_once(file_database, settings):
                 for application in mine:
                     response = client.post(
                         reverse("dashboard:applicant_status", args=[application.reference]),
-                        {"to_status": to_status, "note": ""},
+                        # A closing status carries its coded reason (issue 16).
+                        {
+                            "to_status": to_status,
+                            "note": "",
+                            "reason": f"{to_status}:inclusion_not_met"
+                            if to_status == "not_eligible"
+                            else "",
+                        },
                     )
                     assert response.status_code == 302, response.status_code
                     statuses[n] += 1
