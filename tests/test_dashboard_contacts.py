@@ -550,6 +550,18 @@ def test_previous_and_next_follow_the_queue_as_filtered(alice_client, world):  #
     assert (page.context["previous"], page.context["next"]) == ("THIRD", "FIRST")
 
 
+def test_the_queue_counts_waiting_in_working_days_as_todays_work_does(alice_client, world):  # noqa: F811
+    Application.objects.exclude(pk=world.app_b.pk).delete()
+    for ref, days in (("WEEK", 7), ("FORTNIGHT", 14), ("TODAY", 0)):
+        _aged(ApplicationFactory(trial=world.trial_a, reference=ref), days=days)
+    page = alice_client.get(reverse("dashboard:queue"), {"trial": world.trial_a.nct_id})
+    shown = {a.reference: a.days_waiting for a in page.context["page"].object_list}
+    assert shown == {"WEEK": 5, "FORTNIGHT": 10, "TODAY": 0}
+    home = today_work(user=world.alice)
+    assert {a.reference: a.waited_days for a in home.waiting} == shown
+    assert "Working days waiting" in page.content.decode()
+
+
 def test_next_walks_todays_list_the_applicant_was_opened_from(alice_client, world):  # noqa: F811
     """Opened from "New applicants to contact, oldest first": after logging a call, "Next
     applicant" is the next oldest still to contact, not the triage order's next one, and a
