@@ -239,20 +239,25 @@ def questions_for(keys: set[str]) -> list[Question]:
     )
 
 
-def trial_questions(*, trial: Trial) -> list[Question]:
-    """Only the questions this trial's criteria need, in step order."""
-    keys = set().union(*(rule_keys(spec.rule) for spec in trial_criteria(trial=trial)))
+def trial_questions(*, trial: Trial, encoded: list[CriterionSpec] | None = None) -> list[Question]:
+    """Only the questions this trial's criteria need, in step order. `encoded`: the
+    trial's `trial_encoded_criteria`, when the caller has already read them."""
+    specs = trial_criteria(trial=trial, encoded=encoded)
+    keys = set().union(*(rule_keys(spec.rule) for spec in specs))
     return questions_for(keys)
 
 
-def trial_evaluate(*, trial: Trial, answers: Mapping[str, Any]) -> dict[str, Any]:
+def trial_evaluate(
+    *, trial: Trial, answers: Mapping[str, Any], encoded: list[CriterionSpec] | None = None
+) -> dict[str, Any]:
     """The evaluation snapshot (shared contract) of `answers` against the trial.
 
     The answers pass `answers_validate` first: raises `AnswersInvalid` naming every bad
-    key. Explanations are in the active language.
+    key. Explanations are in the active language. `encoded`: the trial's
+    `trial_encoded_criteria`, when the caller has already read them in this request.
     """
     clean = answers_validate(answers)
-    evaluation = evaluate(trial_criteria(trial=trial), clean)
+    evaluation = evaluate(trial_criteria(trial=trial, encoded=encoded), clean)
     return evaluation_snapshot(nct_id=trial.nct_id, evaluation=evaluation)
 
 

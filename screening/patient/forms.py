@@ -138,6 +138,19 @@ class QuestionsForm(ErrorSummaryMixin, forms.Form):
                     _initial_for(question, answers[question.key], language=self.language)
                 )
 
+    @property
+    def offers_unknown(self) -> bool:
+        """Whether any question on this step has an “I don't know” answer (the page may
+        only suggest that answer then)."""
+        for name, field in self.fields.items():
+            if name.endswith(UNKNOWN_SUFFIX):
+                return True
+            if isinstance(field, forms.ChoiceField) and any(
+                value == UNKNOWN for value, _label in field.choices
+            ):
+                return True
+        return False
+
     def __iter__(self) -> Iterator[QuestionField]:  # type: ignore[override]
         for question in self.questions:
             unknown = unknown_name(question.key)
