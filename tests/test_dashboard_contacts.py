@@ -507,26 +507,6 @@ def test_bulk_move_carries_a_note_and_a_reason(alice_client, world):  # noqa: F8
         assert a.status_changes.get().note == "Batch review"
 
 
-@pytest.mark.parametrize("count", [1, 2])
-def test_bulk_messages_count_in_words(alice_client, world, count):  # noqa: F811
-    refs = [world.app_a.reference] + [
-        ApplicationFactory(trial=world.trial_a).reference for _ in range(count - 1)
-    ]
-    noun = "applicant" if count == 1 else "applicants"
-    page = alice_client.post(
-        reverse("dashboard:queue_bulk_assign"),
-        {"references": refs, "assign_me": "1"},
-        follow=True,
-    )
-    assert f"{count} {noun} assigned." in page.content.decode()
-    page = alice_client.post(
-        reverse("dashboard:queue_bulk_status"),
-        {"references": refs, "to_status": "in_review", "note": "Monday round"},
-        follow=True,
-    )
-    assert f"{count} {noun} moved." in page.content.decode()
-
-
 def test_bulk_close_without_a_reason_changes_nothing(alice_client, world):  # noqa: F811
     alice_client.post(
         reverse("dashboard:queue_bulk_status"),

@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import application_get_for_user
@@ -124,10 +123,5 @@ def queue_bulk_assign(request: HttpRequest) -> HttpResponse:
             % {"reference": application.reference, "error": error},
         )
         return redirect(back)
-    count = len(applications)
-    messages.success(
-        request,
-        ngettext("%(count)d applicant assigned.", "%(count)d applicants assigned.", count)
-        % {"count": count},
-    )
+    messages.success(request, _("%(count)d applicants assigned.") % {"count": len(applications)})
     return redirect(back)
