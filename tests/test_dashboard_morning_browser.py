@@ -142,7 +142,7 @@ def test_a_coordinators_morning(live_server, page: Page):
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/dashboard/applicants/")
-    page.get_by_role("link", name="Working days waiting").click()
+    page.get_by_role("link", name="Days waiting").click()
     expect(page.locator("tbody tr").first).to_contain_text("OLDEST01")
     # Every select box ticks from a 44 × 44 px target (its label), not only the 22 px box.
     for target in page.locator("label.select-target").all():
