@@ -530,6 +530,60 @@ def test_previous_and_next_follow_the_queue_as_filtered(alice_client, world):  #
     assert (page.context["previous"], page.context["next"]) == ("THIRD", "FIRST")
 
 
+def test_the_queue_counts_waiting_in_working_days_as_todays_work_does(alice_client, world):  # noqa: F811
+    Application.objects.exclude(pk=world.app_b.pk).delete()
+    for ref, days in (("WEEK", 7), ("FORTNIGHT", 14), ("TODAY", 0)):
+        _aged(ApplicationFactory(trial=world.trial_a, reference=ref), days=days)
+    page = alice_client.get(reverse("dashboard:queue"), {"trial": world.trial_a.nct_id})
+    shown = {a.reference: a.days_waiting for a in page.context["page"].object_list}
+    assert shown == {"WEEK": 5, "FORTNIGHT": 10, "TODAY": 0}
+    home = today_work(user=world.alice)
+    assert {a.reference: a.waited_days for a in home.waiting} == shown
+
+
+def test_next_walks_todays_list_the_applicant_was_opened_from(alice_client, world):  # noqa: F811
+    """Opened from "New applicants to contact, oldest first": after logging a call, "Next
+    applicant" is the next oldest still to contact, not the triage order's next one, and a
+    search left in the queue does not narrow it."""
+    Application.objects.exclude(pk=world.app_b.pk).delete()
+    # Triage order (likely eligible, highest score first) is the reverse of oldest first.
+    for ref, days, verdict, score in (
+        ("OLDEST", 9, "needs_review", 0.2),
+        ("MIDDLE", 5, "needs_review", 0.5),
+        ("NEWEST", 1, "likely_eligible", 0.9),
+    ):
+        _aged(
+            ApplicationFactory(trial=world.trial_a, reference=ref, verdict=verdict, score=score),
+            days=days,
+        )
+    alice_client.post(reverse("dashboard:queue_search"), {"q": "NEWEST"})
+    home = alice_client.get(reverse("dashboard:home")).content.decode()
+    link = reverse("dashboard:applicant", args=["OLDEST"]) + "?from=first_contact"
+    assert f'href="{link}"' in home
+    page = alice_client.get(link)
+    assert (page.context["previous"], page.context["next"]) == (None, "MIDDLE")
+    log(alice_client, Application.objects.get(reference="OLDEST"), outcome="no_answer")
+    page = alice_client.get(reverse("dashboard:applicant", args=["OLDEST"]))
+    assert page.context["next"] == "MIDDLE"  # left the list: its first is the next to do
+    page = alice_client.get(reverse("dashboard:applicant", args=["MIDDLE"]))
+    assert (page.context["previous"], page.context["next"]) == (None, "NEWEST")
+
+
+@pytest.mark.parametrize("source", ["", "nonsense", "first_contact%00"])
+def test_an_unknown_list_leaves_the_queue_the_coordinator_last_saw(
+    alice_client,
+    world,  # noqa: F811
+    source,
+):
+    Application.objects.exclude(pk=world.app_b.pk).delete()
+    for ref, days in (("FIRST", 9), ("SECOND", 5), ("THIRD", 1)):
+        _aged(ApplicationFactory(trial=world.trial_a, reference=ref), days=days)
+    alice_client.get(reverse("dashboard:queue"), {"order": "-submitted"})
+    page = alice_client.get(reverse("dashboard:applicant", args=["SECOND"]), {"from": source})
+    assert page.status_code == 200
+    assert (page.context["previous"], page.context["next"]) == ("THIRD", "FIRST")
+
+
 # --- points to check -------------------------------------------------------------------
 
 

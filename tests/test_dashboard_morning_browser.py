@@ -144,6 +144,12 @@ def test_a_coordinators_morning(live_server, page: Page):
     page.goto(f"{live_server.url}/dashboard/applicants/")
     page.get_by_role("link", name="Days waiting").click()
     expect(page.locator("tbody tr").first).to_contain_text("OLDEST01")
+    # Every select box ticks from a 44 × 44 px target (its label), not only the 22 px box.
+    for target in page.locator("label.select-target").all():
+        box = target.bounding_box()
+        assert box and box["width"] >= 44 and box["height"] >= 44, box
+    page.locator("tbody label.select-target").first.click(position={"x": 2, "y": 2})
+    expect(page.locator("tbody input[type=checkbox]").first).to_be_checked()
     page.locator("[data-select-all]").check()
     page.get_by_role("button", name="Assign selected to me").click()
     expect(page.get_by_text("3 applicants assigned.")).to_be_visible()

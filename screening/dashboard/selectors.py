@@ -15,6 +15,7 @@ from screening.models import Application, Criterion, Verdict
 from screening.models.applications import triage_ranks
 from screening.questions import QUESTIONS, AnswersInvalid, Question
 from screening.selectors import trial_evaluate
+from screening.workdays import working_days_between
 from trials.models import Trial
 
 Status = Application.Status
@@ -55,8 +56,10 @@ def queue_rows_label(*, applications: list[Application]) -> list[Application]:
     for application in applications:
         application.status_label = statuses.get(application.status, application.status)
         application.verdict_label = verdicts.get(application.verdict, application.verdict)
-        # Calendar days since submission (the contact deadline counts working days).
-        application.days_waiting = (today - timezone.localdate(application.created_at)).days
+        # Working days since submission, as today's work and the contact deadline count.
+        application.days_waiting = working_days_between(
+            timezone.localdate(application.created_at), today
+        )
         site = application.site
         application.site_label = (
             ", ".join(p for p in (site.facility, site.city) if p) if site is not None else ""

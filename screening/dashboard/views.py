@@ -369,7 +369,28 @@ def applicant(request: HttpRequest, reference: str) -> HttpResponse:
         user=request.user, reference_or_pk=reference, request=request
     )
     application_opened_mark(application=application, user=request.user)
+    _today_list_remember(request)
     return _render_applicant(request, application)
+
+
+# Today's work's lists, as the queue filters that give them (the same order as the home
+# page shows them), so "Next applicant" goes on down the list the coordinator came from.
+TODAY_LISTS = {
+    "first_contact": {"due": ["first_contact"], "order": ["submitted"]},
+    "follow_up": {"due": ["follow_up"], "order": ["due"]},
+    "visit": {"due": ["visit"]},
+}
+
+
+def _today_list_remember(request: HttpRequest) -> None:
+    """An applicant opened from a list of Today's work (``?from=first_contact``,
+    ``follow_up`` or ``visit``): that list becomes the one the previous and next links
+    walk, in place of the queue last shown and its search. Any other value is ignored."""
+    params = TODAY_LISTS.get(request.GET.get("from", ""))
+    if params is None:
+        return
+    request.session[QUEUE_SESSION_KEY] = {"params": params, "trial": None}
+    request.session.pop(SEARCH_SESSION_KEY, None)
 
 
 def _applicant_for_write(request: HttpRequest, reference: str) -> Application:
