@@ -9,12 +9,14 @@ from datetime import timedelta
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from screening.models import Application, ContactAttempt
 from screening.workdays import working_day_after
-from tests.browser import assert_accessible, screenshot
+from screening.questions import answers_validate
+from screening.selectors import trial_evaluate
+from tests.browser import ARTIFACTS, assert_accessible, screenshot
 from tests.factories import (
     TEST_TOTP_SECRET,
     ApplicationFactory,
@@ -23,6 +25,7 @@ from tests.factories import (
     TrialFactory,
     UserFactory,
 )
+from tests.patient_journey import AGNES_ANSWERS, reference_trial
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -163,3 +166,89 @@ def test_a_coordinators_morning(live_server, page: Page):
     assert [a.outcome for a in ContactAttempt.objects.order_by("at")] == ["no_answer", "reached"]
     assert Application.objects.get(reference="OLDEST01").next_action_on == tomorrow
     assert set(Application.objects.values_list("assigned_to", flat=True)) == {alice.pk}
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+UNKNOWN = ("mrss", "fvc_pct_predicted", "esr_mm_h")
+
+
+@pytest.mark.parametrize(("unknown", "language"), [((), "en"), (UNKNOWN, "en"), (UNKNOWN, "fr")])
+def test_a_reference_trial_applicant_prints_on_one_a4_page(
+    live_server, page: Page, unknown, language
+):
+    """The applicant of the reference trial (17 criteria, every question answered, a few
+    "I don't know") prints as a one-page A4 summary for the screening visit: who, status,
+    verdict, the points to check with room for the value found, the answers; the full
+    criterion tables stay on the portal page."""
+    trial = reference_trial()
+    site = LocationFactory(trial=trial, facility="North clinic", city="Laval")
+    alice = UserFactory(email="alice@example.org", first_name="Alice", last_name="Martin")
+    MembershipFactory(user=alice, trial=trial)
+    answers = answers_validate({**AGNES_ANSWERS, **dict.fromkeys(unknown)})
+    evaluation = trial_evaluate(trial=trial, answers=answers)
+    application = _submitted(
+        "PRINT001",
+        days=1,
+        trial=trial,
+        site=site,
+        full_name="Agnès Tremblay-Beauchemin",
+        answers=answers,
+        evaluation=evaluation,
+        verdict=evaluation["verdict"],
+        score=evaluation["score"],
+    )
+    questions = len(answers)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/dashboard/applicants/{application.reference}/")
+    page.get_by_label("Email").fill("alice@example.org")
+    page.get_by_label("Password").fill("a long test password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(totp_now())
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Agnès Tremblay-Beauchemin")
+    # The coordinator's browser language (French is the longer text).
+    page.set_extra_http_headers({"Accept-Language": f"{language}-CA"})
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    with translation.override(language):
+        full_criteria = translation.gettext(
+            "The full criteria, criterion by criterion, are on the applicant's page in the "
+            "portal: %(url)s"
+        ) % {"url": page.url}
+
+    pdf = page.pdf(format="A4", print_background=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"applicant-printed-{language}-{len(unknown)}-unknown.pdf").write_bytes(pdf)
+    assert _pdf_pages(pdf) == 1
+
+    page.emulate_media(media="print")
+    printed = page.locator("main")
+    for visible in ("Agnès Tremblay-Beauchemin", "PRINT001", "NCT04356287", "North clinic"):
+        expect(printed).to_contain_text(visible)
+    expect(page.get_by_text("+1 514 555 0100")).to_be_visible()
+    expect(page.locator("#points-heading")).to_be_visible()
+    expect(page.locator("#answers-heading")).to_be_visible()
+    expect(page.locator(".answers dt:visible")).to_have_count(questions)
+    # Every point to check has a line to write the value found on.
+    points = page.locator(".points .point")
+    expect(page.locator(".points .print-value-line")).to_have_count(points.count())
+    if unknown:
+        assert points.count() >= len(unknown)
+    expect(page.get_by_text(full_criteria)).to_be_visible()
+    for hidden in ("#evaluation-heading", "#timeline", "#contact-log", "#workflow"):
+        expect(page.locator(hidden)).to_be_hidden()
+    # Nothing printed smaller than 8 pt (Chromium prints CSS px at 96 per inch: 8 pt = 10.67 px).
+    smallest = page.evaluate(
+        """() => Math.min(...Array.from(document.querySelectorAll('main *'))
+             .filter(el => el.offsetParent !== null && el.innerText && el.innerText.trim())
+             .map(el => parseFloat(getComputedStyle(el).fontSize)))"""
+    )
+    assert smallest >= 8 * 96 / 72 - 0.01, smallest
+    screenshot(page, f"applicant-printed-{language}-{len(unknown)}-unknown")
+    page.emulate_media(media="screen")
+    # The screen keeps its layout: the criteria table and the forms are there.
+    expect(page.locator("#evaluation-heading")).to_be_visible()
+    expect(page.get_by_text(full_criteria)).to_be_hidden()
