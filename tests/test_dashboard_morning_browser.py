@@ -13,9 +13,9 @@ from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from screening.models import Application, ContactAttempt
-from screening.workdays import working_day_after
 from screening.questions import answers_validate
 from screening.selectors import trial_evaluate
+from screening.workdays import working_day_after
 from tests.browser import ARTIFACTS, assert_accessible, screenshot
 from tests.factories import (
     TEST_TOTP_SECRET,
