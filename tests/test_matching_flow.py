@@ -73,6 +73,21 @@ def test_the_condition_type_ahead_finds_a_mesh_term_from_a_common_word(client):
     assert {"term": "systemic sclerosis", "trials": 1} in found
 
 
+@pytest.mark.parametrize(
+    ("typed", "term"),
+    [
+        ("Sjögren", "sjogren syndrome"),  # typed with its accent, stored without
+        ("SJOGREN", "sjogren syndrome"),
+        ("behcet", "behçet syndrome"),  # stored with it, typed without
+        ("Behçet", "behçet syndrome"),
+    ],
+)
+def test_the_condition_type_ahead_ignores_case_and_accents(client, typed, term):
+    TrialFactory(conditions=[term.capitalize()])
+    found = client.get(reverse("matching:terms"), {"q": typed}).json()["terms"]
+    assert {"term": term, "trials": 1} in found
+
+
 def test_matches_rank_the_near_trials_and_count_what_is_left_out(client, catalogue):
     start(client)
     response = client.get(reverse("matching:matches"))
