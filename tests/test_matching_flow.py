@@ -263,6 +263,8 @@ def test_the_private_link_shows_the_answers_and_stop_and_erase_leaves_no_row_wit
     assert not SavedSearch.objects.filter(email__iexact="erase.me@example.org").exists()
     assert not Notification.objects.filter(to_email__iexact="erase.me@example.org").exists()
     assert client.get(reverse("matching:saved", args=[saved.token])).status_code == 404
+    # Nor does this browser keep the answers: the matches ask to start again.
+    assert client.get(reverse("matching:matches")).url == reverse("matching:start")
 
 
 def test_the_private_link_changes_the_saved_answers(client, catalogue):
