@@ -138,6 +138,14 @@ class QuestionsForm(ErrorSummaryMixin, forms.Form):
                     _initial_for(question, answers[question.key], language=self.language)
                 )
 
+    @property
+    def offers_unknown(self) -> bool:
+        """Whether a question of this step offers "I don't know" (clinical yes/no, choice
+        and number questions do), so the page may tell the patient to choose it."""
+        return any(
+            q.clinical and q.type in (BOOLEAN, CHOICE, INTEGER, NUMBER) for q in self.questions
+        )
+
     def __iter__(self) -> Iterator[QuestionField]:  # type: ignore[override]
         for question in self.questions:
             unknown = unknown_name(question.key)
