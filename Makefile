@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint bench resilience worker beat clean draft-eval
+.PHONY: install run test lint bench bench-scale resilience worker beat clean draft-eval messages
 
 install: $(VENV)/.installed
 
@@ -35,6 +35,11 @@ lint: install
 	@$(VENV)/bin/lint-imports --no-logo
 	@SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
 
+# Extract new strings into locale/*/django.po (needs GNU gettext), compile the .mo with
+# polib, and list every string still without a translation (exit 1 while any is missing).
+messages: install
+	@$(PY) -m config.translations
+
 # The criteria drafter on the Chia DEV split (data/chia): P/R/F1 overall and per key, and
 # trials per second. Fails when precision or recall drops below the figures reached.
 DRAFT_MIN_PRECISION ?= 0.992
@@ -56,6 +61,10 @@ bench: install
 # a lost or doubled email or application. Needs postgresql and redis-server installed.
 resilience: install
 	@$(PY) -m resilience $(RESILIENCE_ARGS)
+
+# Service times at 2,500, 10,000 and 40,000 trials (each seeded once, in its own database).
+bench-scale: install
+	@$(PY) -m bench scale $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

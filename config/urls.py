@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from accounts import preferences
 from accounts.views import admin_login_redirect
+from config.language import language_switch
 from config.views import healthz
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("language/<str:code>/", language_switch, name="language"),
     path(
         "account/notifications/",
         preferences.notification_preferences,

@@ -217,6 +217,43 @@ def criterion_evaluate(spec: CriterionSpec, values: Mapping[str, Any]) -> Criter
     return CriterionResult(spec, outcome, facts)
 
 
+def rule_truth(rule: Rule, values: Mapping[str, Any]) -> Truth:
+    """`rule_test`'s truth alone, without collecting the facts: the same Kleene logic
+    (an "all" is false on one false part, else unknown on one unknown part, else true;
+    "any" the mirror), for the callers that need only outcomes (screening many trials
+    at once, the next-question search)."""
+    if "all" in rule:
+        unknown = False
+        for part in rule["all"]:
+            truth = rule_truth(part, values)
+            if truth is False:
+                return False
+            unknown = unknown or truth is None
+        return None if unknown else True
+    if "any" in rule:
+        unknown = False
+        for part in rule["any"]:
+            truth = rule_truth(part, values)
+            if truth is True:
+                return True
+            unknown = unknown or truth is None
+        return None if unknown else False
+    if "not" in rule:
+        truth = rule_truth(rule["not"], values)
+        return None if truth is None else not truth
+    answer = values.get(rule["q"])
+    return None if answer is None else _compare(rule["op"], answer, rule["value"])
+
+
+def criterion_outcome(spec: CriterionSpec, values: Mapping[str, Any]) -> CriterionResult:
+    """`criterion_evaluate` without the facts (empty): the outcome, for verdicts and
+    scores, at a fraction of the cost."""
+    if spec.rule is None:
+        return CriterionResult(spec, UNKNOWN, ())
+    truth = rule_truth(spec.rule, values)
+    return CriterionResult(spec, UNKNOWN if truth is None else (MET if truth else NOT_MET), ())
+
+
 def verdict_of(results: Sequence[CriterionResult]) -> str:
     excluded = any(
         (r.spec.kind == INCLUSION and r.outcome == NOT_MET)

@@ -7,10 +7,12 @@ the patient's side: "This does not rule you out", never "exclusion not met".
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from screening.eligibility import (
     EXCLUSION,
@@ -25,16 +27,18 @@ from screening.questions import BOOLEAN, QUESTIONS, question_label
 
 def number_text(value: Any) -> str:
     """18.0 -> "18", 17.456 -> "17.46", 17.9996 -> "17.9996": what a person would write,
-    never rounded onto a whole number it is not."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    never rounded onto a whole number it is not. The decimal mark is the active
+    language's ("17,46" in French, from Django's locale formats)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return str(value)
     if float(value).is_integer():
         return str(int(value))
+    value = float(value)
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     if "." not in text:
         # 17.9996 must not read "18" beside a threshold of 18.
         text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return text
+    return text.replace(".", str(get_format("DECIMAL_SEPARATOR")))
 
 
 def _answer_text(key: str, answer: Any) -> str:
@@ -48,7 +52,10 @@ def _answer_text(key: str, answer: Any) -> str:
     text = number_text(answer)
     if not unit:
         return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+    if unit == "%":
+        # "85%" in English, "85 %" in French (a space before the sign).
+        return pgettext("a percentage, e.g. 85%", "%(number)s%%") % {"number": text}
+    return f"{text} {unit}"
 
 
 # One sentence per operator and result; only the one needed is translated.

@@ -23,15 +23,15 @@ trial is never "likely eligible" on its basics alone.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from screening.eligibility import (
@@ -44,7 +44,7 @@ from screening.eligibility import (
     CriterionSpec,
     Rule,
     answers_with_derived,
-    criterion_evaluate,
+    criterion_outcome,
     evaluate,
     keys_asked,
     rule_keys,
@@ -53,6 +53,7 @@ from screening.eligibility import (
 )
 from screening.explain import evaluation_snapshot
 from screening.models import Application, Criterion
+from screening.models.criteria import content_digest, criteria_content
 from screening.questions import QUESTIONS, STEP_ORDER, Question, answers_validate
 from screening.reference import ENCODED
 from trials.ages import age_may_admit_q, limit_is_whole
@@ -239,26 +240,32 @@ def questions_for(keys: set[str]) -> list[Question]:
     )
 
 
-def trial_questions(*, trial: Trial) -> list[Question]:
-    """Only the questions this trial's criteria need, in step order."""
-    keys = set().union(*(rule_keys(spec.rule) for spec in trial_criteria(trial=trial)))
+def trial_questions(*, trial: Trial, encoded: list[CriterionSpec] | None = None) -> list[Question]:
+    """Only the questions this trial's criteria need, in step order. `encoded`: the
+    trial's `trial_encoded_criteria`, when the caller has already read them."""
+    specs = trial_criteria(trial=trial, encoded=encoded)
+    keys = set().union(*(rule_keys(spec.rule) for spec in specs))
     return questions_for(keys)
 
 
-def trial_evaluate(*, trial: Trial, answers: Mapping[str, Any]) -> dict[str, Any]:
+def trial_evaluate(
+    *, trial: Trial, answers: Mapping[str, Any], encoded: list[CriterionSpec] | None = None
+) -> dict[str, Any]:
     """The evaluation snapshot (shared contract) of `answers` against the trial.
 
     The answers pass `answers_validate` first: raises `AnswersInvalid` naming every bad
-    key. Explanations are in the active language.
+    key. Explanations are in the active language. `encoded`: the trial's
+    `trial_encoded_criteria`, when the caller has already read them in this request.
     """
     clean = answers_validate(answers)
-    evaluation = evaluate(trial_criteria(trial=trial), clean)
+    evaluation = evaluate(trial_criteria(trial=trial, encoded=encoded), clean)
     return evaluation_snapshot(nct_id=trial.nct_id, evaluation=evaluation)
 
 
-@dataclass(frozen=True)
-class TrialScreening:
-    """How one patient fares against one trial: enough to list and sort the trials."""
+class TrialScreening(NamedTuple):
+    """How one patient fares against one trial: enough to list and sort the trials.
+    A named tuple: thousands are made per screening, each in a fraction of a dataclass's
+    time."""
 
     nct_id: str
     brief_title: str
@@ -279,8 +286,10 @@ def trials_screen_all(
     reads it: a minimum of 17.5 years keeps a 17-year-old, to be checked), unless
     encoded criteria stand in for those rules. The others are evaluated in Python,
     without explanations. Thousands of trials share a few shapes (the same listing
-    limits, the same criteria), so each distinct shape is
-    evaluated once. Two queries. Raises `AnswersInvalid` like `trial_evaluate`.
+    limits, the same criteria: `Trial.criteria_digest`), so each distinct shape is
+    evaluated once, and criteria are read only for a digest not parsed before in this
+    process (`criteria_by_digest`). One query, two when a digest is new. Raises
+    `AnswersInvalid` like `trial_evaluate`.
     """
     clean = answers_validate(answers)
     listing = Q()
@@ -293,59 +302,90 @@ def trials_screen_all(
         listing &= age_may_admit_q(math.floor(age))
     # Encoded criteria may replace the listing's sex and age rules: those trials are
     # always evaluated.
-    encoded = Exists(Criterion.objects.filter(trial=OuterRef("pk"))) | Q(nct_id__in=ENCODED)
-    taking = Trial.objects.taking_applicants().order_by()
+    encoded = ~Q(criteria_digest="") | Q(nct_id__in=ENCODED)
+    trials = Trial.objects.taking_applicants().order_by()
     if condition:
-        taking = taking.filter(condition_terms__contains=" ".join(condition.lower().split()))
-    trials = taking.filter(listing | encoded)
-
-    # Every trial with stored criteria passes the listing filter above, so these are
-    # exactly the criteria of the trials screened, without repeating that filter.
-    contents, content_of = _criteria_contents(
-        criteria=Criterion.objects.filter(trial__in=taking.values("pk"))
+        trials = trials.filter(condition_terms__contains=" ".join(condition.lower().split()))
+    rows = list(
+        trials.filter(listing | encoded).values_list(
+            "nct_id",
+            "brief_title",
+            "criteria_digest",
+            "sex",
+            "minimum_age",
+            "maximum_age",
+            "healthy_volunteers",
+            "pk",
+        )
     )
-    # Only the listing fields the basic rules read are set on this stand-in.
-    listing_trial = Trial()
+    contents = criteria_by_digest({row[2]: row[7] for row in rows if row[2]})
     values = answers_with_derived(clean)
-    shared: dict[int, tuple[CriterionResult, ...]] = {}
+    shared: dict[str, tuple[CriterionResult, ...]] = {}
     outcomes: dict[tuple[Any, ...], tuple[int, float, str]] = {}
-    rows = []
-    for pk, nct_id, title, *limits in trials.values_list(
-        "pk", "nct_id", "brief_title", "sex", "minimum_age", "maximum_age", "healthy_volunteers"
-    ):
-        content = content_of.get(pk, -1)
-        # A trial screened on its code encoding (no stored rows) is a shape of its own.
-        code = nct_id if content < 0 and nct_id in ENCODED else ""
-        shape = (*limits, content, code)
+    screened = []
+    for row in rows:
+        # (digest, sex, minimum_age, maximum_age, healthy_volunteers): the shape. A trial
+        # screened on its code encoding (no stored rows) is a shape of its own.
+        shape = row[2:7] if row[2] or row[0] not in ENCODED else (row[0], *row[2:7])
         outcome = outcomes.get(shape)
         if outcome is None:
-            (
-                listing_trial.sex,
-                listing_trial.minimum_age,
-                listing_trial.maximum_age,
-                listing_trial.healthy_volunteers,
-            ) = limits
-            listing_trial.nct_id = code
-            encoded = contents[content] if content >= 0 else _code_encoding(code)
-            specs = trial_criteria(trial=listing_trial, encoded=encoded)
-            results = _results(specs, encoded if content >= 0 else [], content, values, shared)
+            digest = row[2]
+            stored = contents[digest] if digest else []
+            code = row[0] if len(shape) > 5 else ""
+            specs = _shape_specs(row[2:7], code, stored)
+            results = _results(specs, stored, digest, values, shared)
             verdict = verdict_of(results)
             outcome = outcomes[shape] = (_VERDICT_RANK[verdict], -score_of(results), verdict)
-        rows.append((*outcome, nct_id, title))
-    # Best first; nct_id is unique, so the sort never reaches the title.
-    rows.sort(key=lambda row: (row[0], row[1], row[3]))
+        screened.append((outcome[0], outcome[1], row[0], outcome[2], row[1]))
+    # Best first: rank, then score, then NCT number, which is unique, so the sort never
+    # compares further.
+    screened.sort()
     return [
         TrialScreening(nct_id, title, verdict, -negative_score)
-        for _rank, negative_score, verdict, nct_id, title in rows
+        for _rank, negative_score, nct_id, verdict, title in screened
     ]
+
+
+# A shape's specs (basic rules from its listing, then its stored or code criteria), by
+# (language, digest, listing, code): they never depend on the answers, and building
+# them (texts through gettext) costs more than evaluating them. Bounded like _PARSED.
+_SPECS: OrderedDict[tuple[Any, ...], list[CriterionSpec]] = OrderedDict()
+_SPECS_MAX = 20_000
+
+
+def _shape_specs(
+    shape: tuple[Any, ...], code: str, stored: list[CriterionSpec]
+) -> list[CriterionSpec]:
+    key = (get_language(), *shape, code)
+    with _PARSED_LOCK:
+        found = _SPECS.get(key)
+        if found is not None:
+            _SPECS.move_to_end(key)
+            return found
+    # Only the listing fields the basic rules read are set on this stand-in.
+    listing = Trial(
+        sex=shape[1],
+        minimum_age=shape[2],
+        maximum_age=shape[3],
+        healthy_volunteers=shape[4],
+        nct_id=code,
+    )
+    specs = trial_criteria(trial=listing, encoded=stored or _code_encoding(code))
+    with _PARSED_LOCK:
+        if shape[0] and _PARSED.get(shape[0]) is not stored:
+            return specs  # a stale digest's criteria (see criteria_by_digest): not kept
+        _SPECS[key] = specs
+        while len(_SPECS) > _SPECS_MAX:
+            _SPECS.popitem(last=False)
+    return specs
 
 
 def _results(
     specs: list[CriterionSpec],
     stored: list[CriterionSpec],
-    content: int,
+    digest: str,
     values: Mapping[str, Any],
-    shared: dict[int, tuple[CriterionResult, ...]],
+    shared: dict[str, tuple[CriterionResult, ...]],
 ) -> tuple[CriterionResult, ...]:
     """`evaluate`'s results for `specs`, reusing those of a stored content's criteria.
 
@@ -358,10 +398,10 @@ def _results(
         or split < 0
         or any(a is not b for a, b in zip(specs[split:], stored, strict=True))
     ):
-        return tuple(criterion_evaluate(spec, values) for spec in specs)
-    if content not in shared:
-        shared[content] = tuple(criterion_evaluate(spec, values) for spec in stored)
-    return tuple(criterion_evaluate(spec, values) for spec in specs[:split]) + shared[content]
+        return tuple(criterion_outcome(spec, values) for spec in specs)
+    if digest not in shared:
+        shared[digest] = tuple(criterion_outcome(spec, values) for spec in stored)
+    return tuple(criterion_outcome(spec, values) for spec in specs[:split]) + shared[digest]
 
 
 def _code_encoding(nct_id: str) -> list[CriterionSpec]:
@@ -372,53 +412,45 @@ def _code_encoding(nct_id: str) -> list[CriterionSpec]:
     ]
 
 
-def _criteria_contents(
-    *, criteria: QuerySet[Criterion]
-) -> tuple[list[list[CriterionSpec]], dict[int, int]]:
-    """The distinct criteria contents among `criteria`, and which one each trial has.
+# Parsed criteria by digest (`Trial.criteria_digest`), kept across requests: a digest
+# names one content for good (an edited criterion gives its trial another digest).
+# Bounded, least recently used out first: an evicted content costs one query on its
+# next screening.
+_PARSED: OrderedDict[str, list[CriterionSpec]] = OrderedDict()
+_PARSED_MAX = 4096
+_PARSED_LOCK = threading.Lock()
 
-    A content is every (kind, number, rule as JSON text, drafted) of a trial, sorted
-    (whether an inclusion was drafted decides the healthy-volunteer rule): equal text,
-    equal rule, so trials with equal contents are screened alike, and each content's
-    rules are parsed once. Texts are left out: they do not change a verdict.
+
+def criteria_by_digest(representatives: Mapping[str, int]) -> dict[str, list[CriterionSpec]]:
+    """The criteria (texts left out) of each digest, parsed, from `representatives`
+    (digest -> the pk of one trial that has it). Reads the criteria of the digests not
+    parsed before in this process, in one query; none when all were.
+
+    A stored digest that no longer matches its trial's rows (written around the ORM) is
+    answered from the rows read, and not kept.
     """
-    rows: dict[int, list[tuple[str, str, str | None, bool]]] = {}
-    # No ordering: the items are sorted here, per trial.
-    for trial_id, kind, number, rule, origin in criteria.order_by().values_list(
-        "trial_id", "kind", "number", Cast("rule", TextField()), "origin"
+    found: dict[str, list[CriterionSpec]] = {}
+    missing: dict[int, str] = {}
+    with _PARSED_LOCK:
+        for digest, pk in representatives.items():
+            parsed = _PARSED.get(digest)
+            if parsed is None:
+                missing[pk] = digest
+            else:
+                _PARSED.move_to_end(digest)
+                found[digest] = parsed
+    if not missing:
+        return found
+    rows: dict[int, list[tuple[str, str, Any, str]]] = {pk: [] for pk in missing}
+    for trial_id, *row in (
+        Criterion.objects.filter(trial_id__in=list(missing))
+        .order_by()
+        .values_list("trial_id", "kind", "number", "rule", "origin")
     ):
-        rows.setdefault(trial_id, []).append(
-            (kind, number, rule, origin == Criterion.Origin.DRAFTER)
-        )
-    contents: list[list[CriterionSpec]] = []
-    index: dict[tuple[tuple[str, str, str | None, bool], ...], int] = {}
-    content_of = {}
-    for trial_id, items in rows.items():
-        content = tuple(sorted(items))
-        found = index.get(content)
-        if found is None:
-            found = index[content] = len(contents)
-            contents.append(_content_parsed(content))
-        content_of[trial_id] = found
-    return contents, content_of
-
-
-# Parsed criteria contents by content hash, kept across requests: a content never
-# changes (an edited criterion is another content, so another hash). Bounded: cleared
-# whole when full, which costs one parse per content on the next screening.
-_PARSED: dict[str, list[CriterionSpec]] = {}
-_PARSED_MAX = 20_000
-
-
-def _content_parsed(
-    content: tuple[tuple[str, str, str | None, bool], ...],
-) -> list[CriterionSpec]:
-    digest = hashlib.sha256(json.dumps(content).encode()).hexdigest()
-    parsed = _PARSED.get(digest)
-    if parsed is None:
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.clear()
-        parsed = _PARSED[digest] = [
+        rows[trial_id].append(tuple(row))  # type: ignore[arg-type]
+    for pk, digest in missing.items():
+        content = criteria_content(rows[pk])
+        parsed = [
             CriterionSpec(
                 kind=kind,
                 number=number,
@@ -428,17 +460,13 @@ def _content_parsed(
             )
             for kind, number, rule, drafted in content
         ]
-    return parsed
-
-
-def criteria_contents_of(
-    *, trial_ids: list[int]
-) -> tuple[list[list[CriterionSpec]], dict[int, int]]:
-    """The distinct criteria contents of these trials (parsed once, cached by content
-    hash), and which one each trial with stored criteria has. One query."""
-    if not trial_ids:
-        return [], {}
-    return _criteria_contents(criteria=Criterion.objects.filter(trial_id__in=trial_ids))
+        found[digest] = parsed
+        if content_digest(content) == digest:
+            with _PARSED_LOCK:
+                _PARSED[digest] = parsed
+                while len(_PARSED) > _PARSED_MAX:
+                    _PARSED.popitem(last=False)
+    return found
 
 
 _VERDICT_RANK = {LIKELY_ELIGIBLE: 0, NEEDS_REVIEW: 1, NOT_ELIGIBLE: 2}

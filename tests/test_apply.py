@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from screening.models import Application, Criterion, Draft
@@ -112,6 +114,29 @@ def test_the_duplicate_rule_holds_in_the_service(draft, trial):
         application_submit(
             draft=other, contact=Contact(full_name="B", email="A@Example.org"), consent=CONSENT
         )
+
+
+def test_one_draft_becomes_one_application_even_when_sent_twice(draft):
+    # Two tabs, or a double click: the second submit of the same draft, whatever email
+    # it gives, is refused and writes nothing.
+    stale = Draft.objects.get(pk=draft.pk)
+    application_submit(
+        draft=draft, contact=Contact(full_name="A", email="a@example.org"), consent=CONSENT
+    )
+    with pytest.raises(ApplicationDuplicate):
+        application_submit(
+            draft=stale, contact=Contact(full_name="A", email="other@example.org"), consent=CONSENT
+        )
+    assert Application.objects.count() == 1
+
+
+def test_submitting_reads_the_trial_s_criteria_once(client, trial):
+    walk(client, trial, AGNES_ANSWERS)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(reverse("screening:apply", args=[trial.nct_id]), AGNES_CONTACT)
+    assert response.status_code == 302
+    reads = [q["sql"] for q in captured if 'FROM "screening_criterion"' in q["sql"]]
+    assert len(reads) == 1
 
 
 def test_a_not_eligible_patient_may_leave_details_anyway(client, trial):

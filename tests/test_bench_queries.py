@@ -61,6 +61,9 @@ def page_queries(client) -> dict[str, int]:
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200, name
         counts[name] = len(captured)
+    # As every page above: measured warm (the criteria digests parsed; a new digest
+    # costs one more query, once per process).
+    trials_screen_all(answers=ANSWERS)
     with CaptureQueriesContext(connection) as captured:
         trials_screen_all(answers=ANSWERS)
     counts["screen all trials"] = len(captured)
@@ -79,4 +82,4 @@ def test_bench_pages_make_as_many_queries_at_1000_rows_as_at_10(client):
     many = page_queries(client)
 
     assert many == few
-    assert few["screen all trials"] == 2
+    assert few["screen all trials"] == 1

@@ -131,3 +131,11 @@ def test_screening_all_trials_lists_the_best_first():
     ranks = {"likely_eligible": 0, "needs_review": 1, "not_eligible": 2}
     keys = [(ranks[s.verdict], -s.score) for s in screened]
     assert keys == sorted(keys)
+
+
+def test_seeding_in_bulk_keeps_every_trials_criteria_digest_in_step():
+    from tests.test_criteria_digest import assert_digests_in_step
+
+    seed(SMALL, log=quiet)
+    assert Trial.objects.exclude(criteria_digest="").exists()
+    assert_digests_in_step()

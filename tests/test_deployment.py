@@ -59,3 +59,11 @@ def test_every_variable_compose_sets_is_read_by_the_settings():
 def test_every_variable_the_settings_read_is_documented():
     missing = _settings_variables() - _documented_variables()
     assert not missing, f"add these to .env.example: {sorted(missing)}"
+
+
+def test_templates_are_compiled_once_per_process_by_the_cached_loader():
+    from django.template import engines
+    from django.template.loaders.cached import Loader as CachedLoader
+
+    loaders = engines["django"].engine.template_loaders
+    assert len(loaders) == 1 and isinstance(loaders[0], CachedLoader)

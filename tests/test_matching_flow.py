@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from screening.matching.services import saved_searches_alert
-from screening.models import Draft, Notification, SavedSearch
+from screening.models import Criterion, Draft, Notification, SavedSearch
+from screening.services.criteria import criteria_load_encoded
 from tests.factories import LocationFactory, TrialFactory, trial_from_ctgov
 from trials.models import OverallStatus, Sex
 
@@ -195,6 +196,33 @@ def test_the_matches_page_reads_a_fixed_number_of_queries(
         ssc_trial(f"NCT9100{n:04d}", minimum_age=float(n))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse("matching:matches")).status_code == 200
+
+
+def add_trials_with_the_reference_criteria(reference, numbers):
+    rows = list(reference.criteria.values())
+    for n in numbers:
+        trial = ssc_trial(f"NCT9200{n:04d}", minimum_age=float(n))
+        Criterion.objects.bulk_create(
+            Criterion(**{**row, "id": None, "trial_id": trial.pk}) for row in rows
+        )
+
+
+@pytest.mark.parametrize("page", ["matching:questions", "matching:matches"])
+def test_the_find_pages_read_as_many_queries_for_many_trials_with_criteria_as_for_few(
+    client, catalogue, page, django_assert_max_num_queries
+):
+    """Trials with stored criteria too: their criteria are read once per distinct
+    content and process (`criteria_by_digest`), never per trial or per request."""
+    criteria_load_encoded(trial=catalogue["reference"])
+    add_trials_with_the_reference_criteria(catalogue["reference"], range(2))
+    start(client)
+    assert client.get(reverse(page)).status_code == 200
+    with django_assert_max_num_queries(8) as few:
+        assert client.get(reverse(page)).status_code == 200
+    add_trials_with_the_reference_criteria(catalogue["reference"], range(2, 32))
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        assert client.get(reverse(page)).status_code == 200
+    assert not [q for q in many.captured_queries if "screening_criterion" in q["sql"]]
 
 
 def save_alerts(client, email="patient@example.org"):

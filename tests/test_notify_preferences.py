@@ -53,8 +53,8 @@ def test_page_offers_the_three_choices_for_each_of_my_trials_only(
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count("<fieldset") == 2
-    assert "NCT00000001 · Tea</legend>" in page
-    assert "NCT00000002 · Coffee</legend>" in page
+    assert 'NCT00000001 · <span lang="en">Tea</span></legend>' in page
+    assert 'NCT00000002 · <span lang="en">Coffee</span></legend>' in page
     assert "Cocoa" not in page
     for label in ("Each new applicant", "Daily digest", "Off"):
         assert page.count(f">{label}</label>") == 2

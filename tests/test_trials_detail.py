@@ -41,10 +41,10 @@ def test_the_reference_trial_page_shows_the_record(client, reference):
     content = response.content.decode()
     assert response.status_code == 200
     assert (
-        '<h1 class="trial-title">Treatment With Human Umbilical Cord-derived Mesenchymal' in content
+        '<h1 class="trial-title" lang="en">Treatment With Human Umbilical Cord-derived' in content
     )
     assert 'status-recruiting">Recruiting</span>' in content
-    assert "<dt>Sponsor</dt><dd>Marie Hudson, MD</dd>" in content
+    assert '<dt>Sponsor</dt><dd lang="en">Marie Hudson, MD</dd>' in content
     assert "<dt>Launch date</dt><dd>April 21, 2020</dd>" in content
     assert "18 years and older · All sexes" in content
     for keyword in (
@@ -52,7 +52,7 @@ def test_the_reference_trial_page_shows_the_record(client, reference):
         "Umbilical Cord Derived Mesenchymal Stromal Cells",
         "Scleroderma, Systemic",
     ):
-        assert f'<li class="keyword">{keyword}</li>' in content
+        assert f'<li class="keyword" lang="en">{keyword}</li>' in content
     assert "safe and effective for people with severe systemic sclerosis" in content
 
 
@@ -186,8 +186,9 @@ def test_detail_queries_do_not_grow_with_sites_officials_or_trials(
     for _ in range(30):
         make_application(many, _)
     TrialFactory.create_batch(30, conditions=["Asthma"])
-    # The trial, its sites, its officials, its stored similar trials by NCT number, and
-    # one COUNT of its applications.
-    with django_assert_max_num_queries(5):
+    # The trial, its sites, its officials, its stored similar trials by NCT number, one
+    # COUNT of its applications, and its encoded criteria (the questionnaire's size beside
+    # "Check if you qualify").
+    with django_assert_max_num_queries(6):
         many_count = detail_queries(client, many.get_absolute_url())
     assert many_count == few_count

@@ -154,6 +154,10 @@ class Trial(models.Model):
     # first (NCT numbers), computed when the trial is imported (trials.similar), so that
     # its page never searches the catalogue for them.
     similar_nct_ids = models.JSONField(default=list, blank=True, editable=False)
+    # A content hash of what screening reads of this trial's criteria ("" when it has
+    # none), kept in step by every write of a criterion (screening.models.criteria), so
+    # that screening every trial loads each distinct set of criteria once, not every row.
+    criteria_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = TrialQuerySet.as_manager()
 

@@ -38,7 +38,7 @@ from screening.eligibility import (
     CriterionSpec,
     Rule,
     answers_with_derived,
-    criterion_evaluate,
+    criterion_outcome,
     keys_asked,
     rule_keys,
     verdict_of,
@@ -143,7 +143,8 @@ def answer_samples(domain: QuestionDomain, thresholds: Iterable[Any]) -> list[tu
 
 
 def _results(specs: Sequence[CriterionSpec], values: Mapping[str, Any]) -> list[CriterionResult]:
-    return [criterion_evaluate(spec, values) for spec in specs]
+    # Outcomes only: the choice never reads the facts.
+    return [criterion_outcome(spec, values) for spec in specs]
 
 
 # The keys each rule reads, by rule identity: the same parsed rules serve every request
@@ -245,7 +246,7 @@ def choose_questions(
                 trial_values = {**values, key: value}
                 changed = list(results)
                 for i in touched:
-                    changed[i] = criterion_evaluate(shape.specs[i], trial_values)
+                    changed[i] = criterion_outcome(shape.specs[i], trial_values)
                 if verdict_of(changed) != verdict:
                     expected += weight
             if expected:

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Q
 
-from screening.eligibility import answers_with_derived, criterion_evaluate
+from screening.eligibility import answers_with_derived, criterion_outcome
 from screening.matching.engine import (
     QuestionDomain,
     Shape,
@@ -26,7 +26,7 @@ from screening.matching.engine import (
 )
 from screening.questions import QUESTIONS
 from screening.reference import ENCODED
-from screening.selectors import _code_encoding, criteria_contents_of, trial_criteria
+from screening.selectors import _code_encoding, criteria_by_digest, trial_criteria
 from trials.geo import (
     OPEN_SITE_STATUSES,
     Place,
@@ -132,7 +132,8 @@ def search_run(
     longitude: float | None = None,
     max_km: float | None = None,
 ) -> Search:
-    """The candidates for a condition and a place. Three queries.
+    """The candidates for a condition and a place. Two queries (trials, then their open
+    sites), a third when a criteria digest is new to this process (`criteria_by_digest`).
 
     With a place, each candidate's nearest open site and its distance in km (haversine)
     are set; with `max_km` too, trials without an open site that near are counted in
@@ -149,6 +150,7 @@ def search_run(
             "minimum_age",
             "maximum_age",
             "healthy_volunteers",
+            "criteria_digest",
         )
     )
     search = Search(total=len(rows))
@@ -183,20 +185,19 @@ def search_run(
             search.too_far += 1
             continue
         kept.append(row)
-    contents, content_of = criteria_contents_of(trial_ids=[row[0] for row in kept])
+    contents = criteria_by_digest({row[-1]: row[0] for row in kept if row[-1]})
     listing = Trial()
     by_shape: dict[tuple[Any, ...], Shape] = {}
-    for pk, nct_id, title, status, *limits in kept:
-        content = content_of.get(pk)
-        code = nct_id if content is None else ""
-        key = (*limits, content, code if _has_code(code) else "")
+    for pk, nct_id, title, status, *limits, digest in kept:
+        code = "" if digest else nct_id
+        key = (*limits, digest, code if _has_code(code) else "")
         shape = by_shape.get(key)
         if shape is None:
             listing.sex, listing.minimum_age, listing.maximum_age, listing.healthy_volunteers = (
                 limits
             )
             listing.nct_id = key[-1]
-            encoded = contents[content] if content is not None else _code_encoding(key[-1])
+            encoded = contents[digest] if digest else _code_encoding(key[-1])
             specs = trial_criteria(trial=listing, encoded=encoded)
             shape = by_shape[key] = Shape(specs=tuple(specs))
         km, site = nearest.get(pk, (None, ""))
@@ -225,7 +226,7 @@ def matches_rank(*, search: Search, answers: Mapping[str, Any]) -> Matches:
     shown: list[Candidate] = []
     not_shown = {"too_far": search.too_far, "age": 0, "sex": 0, "answers": 0}
     for shape in search.shapes:
-        result = standing([criterion_evaluate(spec, values) for spec in shape.specs])
+        result = standing([criterion_outcome(spec, values) for spec in shape.specs])
         for candidate in shape.members:
             candidate.standing = result
         if result.verdict == "not_eligible":

@@ -54,9 +54,10 @@ class Flow:
         self.steps = list(steps)
 
     @classmethod
-    def for_trial(cls, trial: Any) -> Flow:
+    def for_trial(cls, trial: Any, *, encoded: list[Any] | None = None) -> Flow:
+        """The trial's steps; `encoded`: its criteria, when the caller has read them."""
         by_step: dict[str, list[Question]] = {}
-        for question in trial_questions(trial=trial):
+        for question in trial_questions(trial=trial, encoded=encoded):
             by_step.setdefault(question.step, []).append(question)
         # Steps with no question for this trial are left out altogether.
         return cls(

@@ -140,11 +140,16 @@ class QuestionsForm(ErrorSummaryMixin, forms.Form):
 
     @property
     def offers_unknown(self) -> bool:
-        """Whether a question of this step offers "I don't know" (clinical yes/no, choice
-        and number questions do), so the page may tell the patient to choose it."""
-        return any(
-            q.clinical and q.type in (BOOLEAN, CHOICE, INTEGER, NUMBER) for q in self.questions
-        )
+        """Whether any question on this step has an “I don't know” answer (the page may
+        only suggest that answer then)."""
+        for name, field in self.fields.items():
+            if name.endswith(UNKNOWN_SUFFIX):
+                return True
+            if isinstance(field, forms.ChoiceField) and any(
+                value == UNKNOWN for value, _label in field.choices
+            ):
+                return True
+        return False
 
     def __iter__(self) -> Iterator[QuestionField]:  # type: ignore[override]
         for question in self.questions:

@@ -19,8 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from config.language import remember_language
 from screening.models import Application, Draft
-from screening.selectors import trial_evaluate
+from screening.selectors import trial_encoded_criteria, trial_evaluate
 from screening.selectors_consent import consent_terms
 from screening.services.applications import (
     ApplicationDuplicate,
@@ -43,8 +44,10 @@ from .draft_cookie import (
     draft_token_set,
     keeps_draft_cookie,
 )
+from .estimate import questionnaire_estimate
 from .flow import Flow, QuestionStep
 from .forms import ApplyForm, EmailLinkForm, QuestionsForm
+from .glance import result_glance
 from .selectors import trials_similar
 from .session_keys import SESSION_CONTACT, SESSION_DRAFTS, SESSION_SUBMITTED
 
@@ -174,7 +177,12 @@ def start(request: HttpRequest, nct_id: str) -> HttpResponse:
     return render(
         request,
         "screening/start.html",
-        {"trial": trial, "draft": draft, "earlier": earlier, "step_count": len(flow.steps)},
+        {
+            "trial": trial,
+            "draft": draft,
+            "earlier": earlier,
+            "estimate": questionnaire_estimate(trial),
+        },
     )
 
 
@@ -228,7 +236,8 @@ def step(request: HttpRequest, nct_id: str, step: str) -> HttpResponse:
             request.POST, questions=questions, answers=draft.answers, context=draft.answers
         )
         valid = form.is_valid()
-        if valid or action in ("back", "later"):
+        switching = action.startswith("language-")
+        if valid or action in ("back", "later") or switching:
             draft = draft_answers_save(
                 draft=draft,
                 answers=form.answers(),
@@ -245,6 +254,11 @@ def step(request: HttpRequest, nct_id: str, step: str) -> HttpResponse:
                 )
             if action == "later":
                 return redirect("screening:save", trial.nct_id)
+            if switching:
+                # The EN | FR switch on a step: answers saved, same step, new language.
+                return remember_language(
+                    redirect(_step_url(trial, current)), action.removeprefix("language-")
+                )
             if recovered:
                 return redirect(_next_url(trial, flow, draft))
             evaluation = trial_evaluate(trial=trial, answers=draft.answers)
@@ -299,7 +313,10 @@ def result(request: HttpRequest, nct_id: str) -> HttpResponse:
             "trial": trial,
             "verdict": verdict,
             "verdict_words": words.VERDICT[verdict],
-            "criteria": words.criteria_for_patient(evaluation["criteria"]),
+            "glance": result_glance(
+                trial=trial, answers=draft.answers, criteria=evaluation["criteria"]
+            ),
+            "find_trials_url": reverse("matching:start"),
             "unchecked_only": verdict == "not_eligible"
             and words.turned_away_by_unchecked(evaluation["criteria"]),
             "early": remaining is not None,
@@ -390,8 +407,10 @@ def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
         if request.method == "POST":
             return _answers_lost(request, trial)
         return redirect("screening:start", trial.nct_id)
-    flow = Flow.for_trial(trial)
-    evaluation = trial_evaluate(trial=trial, answers=draft.answers)
+    # The criteria are read once, for the steps, the verdict and the application.
+    encoded = trial_encoded_criteria(trial=trial)
+    flow = Flow.for_trial(trial, encoded=encoded)
+    evaluation = trial_evaluate(trial=trial, answers=draft.answers, encoded=encoded)
     if not flow.is_completed(draft) and evaluation["verdict"] != "not_eligible":
         return redirect(_next_url(trial, flow, draft))
 
@@ -408,7 +427,7 @@ def apply(request: HttpRequest, nct_id: str) -> HttpResponse:
             )
             try:
                 application = application_submit(
-                    draft=draft, contact=_contact(form), consent=consent
+                    draft=draft, contact=_contact(form), consent=consent, encoded=encoded
                 )
             except ScreeningClosed:
                 return _closed(request, trial)

@@ -12,37 +12,24 @@ from screening.models import Application
 VERDICT = {
     "likely_eligible": {
         "title": _("You may be eligible"),
-        "summary": _(
-            "From your answers, you seem to meet what this trial asks for. The study team "
-            "will still check everything with you before you can take part."
-        ),
+        "summary": _("From your answers, you seem to meet everything this trial asks for."),
         "tone": "success",
     },
     "needs_review": {
         "title": _("The study team needs to check a few things"),
         "summary": _(
-            "Some of what this trial asks could not be settled from your answers. That is "
-            "normal: the study team can check it with you and your doctors."
+            "Nothing in your answers rules you out, but a few points are still open. "
+            "That is normal."
         ),
         "tone": "info",
     },
     "not_eligible": {
         "title": _("You are probably not eligible for this trial"),
         "summary": _(
-            "From your answers, at least one of this trial's conditions rules you out. "
-            "This is about this trial only: other trials may suit you."
+            "At least one of this trial's conditions rules you out. This is about this trial only."
         ),
         "tone": "warning",
     },
-}
-
-_OUTCOME = {
-    ("inclusion", "met"): (_("You meet this"), "met"),
-    ("inclusion", "not_met"): (_("You do not meet this"), "not-met"),
-    ("inclusion", "unknown"): (_("Not known yet: the study team will check"), "unknown"),
-    ("exclusion", "met"): (_("This rules you out"), "not-met"),
-    ("exclusion", "not_met"): (_("This does not apply to you"), "met"),
-    ("exclusion", "unknown"): (_("Not known yet: the study team will check"), "unknown"),
 }
 
 STATUS = {
@@ -60,15 +47,6 @@ STATUS = {
     Application.Status.UNREACHABLE: _("Closed: the study team could not reach you."),
     Application.Status.WITHDRAWN: _("You withdrew. Your details and answers have been erased."),
 }
-
-
-def criteria_for_patient(criteria: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Each criterion of an evaluation with its outcome in words and a style hook."""
-    rows = []
-    for criterion in criteria:
-        words, tone = _OUTCOME[(criterion["kind"], criterion["outcome"])]
-        rows.append({**criterion, "outcome_words": words, "tone": tone})
-    return rows
 
 
 def turned_away_by_unchecked(criteria: Iterable[Mapping[str, Any]]) -> bool:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from screening.eligibility import CriterionSpec
 from screening.models import (
     Application,
     ContactAttempt,
@@ -145,7 +146,13 @@ def application_open_exists(*, trial: Trial, email: str) -> bool:
 
 
 @transaction.atomic
-def application_submit(*, draft: Draft, contact: Contact, consent: Consent) -> Application:
+def application_submit(
+    *,
+    draft: Draft,
+    contact: Contact,
+    consent: Consent,
+    encoded: list[CriterionSpec] | None = None,
+) -> Application:
     """Turn a draft into an application, in one transaction.
 
     Stores snapshots of the answers and of the evaluation as they are now (later edits
@@ -154,7 +161,8 @@ def application_submit(*, draft: Draft, contact: Contact, consent: Consent) -> A
 
     Raises `ValidationError` without both consents, `ScreeningClosed` when the trial
     takes no applications, `ApplicationDuplicate` when the email already has an open
-    application for this trial.
+    application for this trial. `encoded`: the trial's criteria as the caller read them
+    in this request (`trial_encoded_criteria`), so that they are read once.
     """
     if not (consent.to_be_contacted and consent.to_share_answers):
         raise ValidationError(_("Both consents are needed to apply."))
@@ -163,15 +171,19 @@ def application_submit(*, draft: Draft, contact: Contact, consent: Consent) -> A
     trial = Trial.objects.select_for_update().get(pk=draft.trial_id)
     if not trial.takes_applicants:
         raise ScreeningClosed
-    draft = Draft.objects.select_for_update().get(pk=draft.pk)
-    if draft.submitted_at is not None:
-        raise ApplicationDuplicate
     email = contact.email.strip()
     if application_open_exists(trial=trial, email=email):
         raise ApplicationDuplicate
-    answers = answers_validate(dict(draft.answers))
-    evaluation = trial_evaluate(trial=trial, answers=answers)
     now = timezone.now()
+    # Marking the draft submitted is its lock and its check at once: a second submit of
+    # the same draft (two tabs, a double click) finds it already marked.
+    if not Draft.objects.filter(pk=draft.pk, submitted_at__isnull=True).update(
+        submitted_at=now, updated_at=now
+    ):
+        raise ApplicationDuplicate
+    draft.submitted_at = draft.updated_at = now
+    answers = answers_validate(dict(draft.answers))
+    evaluation = trial_evaluate(trial=trial, answers=answers, encoded=encoded)
     application = Application.objects.create(
         reference=_reference_new(),
         trial=trial,
@@ -193,8 +205,6 @@ def application_submit(*, draft: Draft, contact: Contact, consent: Consent) -> A
         consent_version=consent.version,
         consented_at=now,
     )
-    draft.submitted_at = now
-    draft.save(update_fields=["submitted_at", "updated_at"])
     _announce(application)
     return application
 
