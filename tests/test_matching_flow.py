@@ -74,6 +74,21 @@ def test_the_condition_type_ahead_finds_a_mesh_term_from_a_common_word(client):
     assert {"term": "systemic sclerosis", "trials": 1} in found
 
 
+@pytest.mark.parametrize(
+    ("typed", "term"),
+    [
+        ("Sjögren", "sjogren syndrome"),  # typed with its accent, stored without
+        ("SJOGREN", "sjogren syndrome"),
+        ("behcet", "behçet syndrome"),  # stored with it, typed without
+        ("Behçet", "behçet syndrome"),
+    ],
+)
+def test_the_condition_type_ahead_ignores_case_and_accents(client, typed, term):
+    TrialFactory(conditions=[term.capitalize()])
+    found = client.get(reverse("matching:terms"), {"q": typed}).json()["terms"]
+    assert {"term": term, "trials": 1} in found
+
+
 def test_matches_rank_the_near_trials_and_count_what_is_left_out(client, catalogue):
     start(client)
     response = client.get(reverse("matching:matches"))
@@ -276,6 +291,8 @@ def test_the_private_link_shows_the_answers_and_stop_and_erase_leaves_no_row_wit
     assert not SavedSearch.objects.filter(email__iexact="erase.me@example.org").exists()
     assert not Notification.objects.filter(to_email__iexact="erase.me@example.org").exists()
     assert client.get(reverse("matching:saved", args=[saved.token])).status_code == 404
+    # Nor does this browser keep the answers: the matches ask to start again.
+    assert client.get(reverse("matching:matches")).url == reverse("matching:start")
 
 
 def test_the_private_link_changes_the_saved_answers(client, catalogue):

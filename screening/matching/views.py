@@ -33,7 +33,7 @@ from screening.matching.services import (
     saved_search_erase,
     saved_search_update,
 )
-from screening.matching.state import SearchState, state_get, state_save
+from screening.matching.state import SearchState, state_clear, state_get, state_save
 from screening.models import SavedSearch
 from screening.patient.forms import QuestionsForm
 from screening.patient.session_keys import SESSION_DRAFTS
@@ -383,11 +383,13 @@ def saved_show(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def saved_erase(request: HttpRequest, token: str) -> HttpResponse:
-    """Stop and erase, after a confirmation page."""
+    """Stop and erase, after a confirmation page. "Everything" includes the answers
+    this browser still holds for the search in progress (issue 15, item 5)."""
     saved = _saved(token)
     if request.method == "POST":
         saved_search_erase(saved=saved)
         request.session.pop("matching_saved", None)
+        state_clear(request)
         messages.success(
             request, _("Your answers and email address are erased. We will not write again.")
         )
