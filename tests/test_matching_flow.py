@@ -69,9 +69,15 @@ def asked(response):
 
 def test_the_condition_type_ahead_finds_a_mesh_term_from_a_common_word(client):
     TrialFactory(conditions=["Systemic Sclerosis"], keywords=["Scleroderma, Systemic"])
-    found = client.get(reverse("matching:terms"), {"q": "sclero"}).json()["terms"]
+    found = client.post(reverse("matching:terms"), {"q": "sclero"}).json()["terms"]
     assert {"term": "scleroderma, systemic", "trials": 1} in found
     assert {"term": "systemic sclerosis", "trials": 1} in found
+
+
+def test_what_a_patient_types_for_the_type_ahead_never_goes_in_an_address(client):
+    # A condition is health data: only POST bodies carry it, never a URL or access log.
+    assert client.get(reverse("matching:terms"), {"q": "sclero"}).status_code == 405
+    assert client.get(reverse("matching:places"), {"q": "mont"}).status_code == 405
 
 
 @pytest.mark.parametrize(
@@ -85,7 +91,7 @@ def test_the_condition_type_ahead_finds_a_mesh_term_from_a_common_word(client):
 )
 def test_the_condition_type_ahead_ignores_case_and_accents(client, typed, term):
     TrialFactory(conditions=[term.capitalize()])
-    found = client.get(reverse("matching:terms"), {"q": typed}).json()["terms"]
+    found = client.post(reverse("matching:terms"), {"q": typed}).json()["terms"]
     assert {"term": term, "trials": 1} in found
 
 

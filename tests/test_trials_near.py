@@ -82,7 +82,7 @@ def test_the_trial_page_lists_its_sites_nearest_first_when_a_place_is_known(clie
 
 def test_closed_trials_sites_are_no_places(client):
     trial_at("NCT90000020", ("Oslo", (59.91, 10.75)), overall_status=OverallStatus.COMPLETED)
-    response = client.get(reverse("matching:places"), {"q": "oslo"})
+    response = client.post(reverse("matching:places"), {"q": "oslo"})
     assert response.json()["places"] == []
 
 
@@ -99,7 +99,7 @@ def test_closed_trials_sites_are_no_places(client):
 )
 def test_a_city_is_found_whatever_its_accents_and_case(client, typed, city):
     trial_at("NCT90000030", (city, MONTREAL))
-    found = client.get(reverse("matching:places"), {"q": typed}).json()["places"]
+    found = client.post(reverse("matching:places"), {"q": typed}).json()["places"]
     assert [p["name"] for p in found] == [f"{city}, X"]
     response = client.get(reverse("trials:list"), {"near": typed, "within": "25"})
     assert response.status_code == 200

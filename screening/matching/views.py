@@ -167,17 +167,19 @@ def find_location(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": True, "name": state.place_name})
 
 
-@require_GET
+@require_POST
 def find_terms(request: HttpRequest) -> JsonResponse:
-    """Type-ahead for the condition: catalogue terms containing `q`."""
-    found = condition_terms_search(request.GET.get("q", "")[:120])
+    """Type-ahead for the condition: catalogue terms containing `q`, sent by POST so that
+    what a patient types about their health is never in an address or an access log."""
+    found = condition_terms_search(request.POST.get("q", "")[:120])
     return JsonResponse({"terms": [{"term": term, "trials": n} for term, n in found]})
 
 
-@require_GET
+@require_POST
 def find_places(request: HttpRequest) -> JsonResponse:
-    """Type-ahead for the city: the catalogue's site cities containing `q`."""
-    found = places_search(request.GET.get("q", "")[:120])
+    """Type-ahead for the city: the catalogue's site cities containing `q` (by POST, as
+    the condition's)."""
+    found = places_search(request.POST.get("q", "")[:120])
     return JsonResponse({"places": [{"id": p.id, "name": p.name} for p in found]})
 
 
