@@ -69,9 +69,30 @@ def asked(response):
 
 def test_the_condition_type_ahead_finds_a_mesh_term_from_a_common_word(client):
     TrialFactory(conditions=["Systemic Sclerosis"], keywords=["Scleroderma, Systemic"])
-    found = client.get(reverse("matching:terms"), {"q": "sclero"}).json()["terms"]
+    found = client.post(reverse("matching:terms"), {"q": "sclero"}).json()["terms"]
     assert {"term": "scleroderma, systemic", "trials": 1} in found
     assert {"term": "systemic sclerosis", "trials": 1} in found
+
+
+def test_what_a_patient_types_for_the_type_ahead_never_goes_in_an_address(client):
+    # A condition is health data: only POST bodies carry it, never a URL or access log.
+    assert client.get(reverse("matching:terms"), {"q": "sclero"}).status_code == 405
+    assert client.get(reverse("matching:places"), {"q": "mont"}).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("typed", "term"),
+    [
+        ("Sjögren", "sjogren syndrome"),  # typed with its accent, stored without
+        ("SJOGREN", "sjogren syndrome"),
+        ("behcet", "behçet syndrome"),  # stored with it, typed without
+        ("Behçet", "behçet syndrome"),
+    ],
+)
+def test_the_condition_type_ahead_ignores_case_and_accents(client, typed, term):
+    TrialFactory(conditions=[term.capitalize()])
+    found = client.post(reverse("matching:terms"), {"q": typed}).json()["terms"]
+    assert {"term": term, "trials": 1} in found
 
 
 def test_matches_rank_the_near_trials_and_count_what_is_left_out(client, catalogue):
@@ -276,6 +297,8 @@ def test_the_private_link_shows_the_answers_and_stop_and_erase_leaves_no_row_wit
     assert not SavedSearch.objects.filter(email__iexact="erase.me@example.org").exists()
     assert not Notification.objects.filter(to_email__iexact="erase.me@example.org").exists()
     assert client.get(reverse("matching:saved", args=[saved.token])).status_code == 404
+    # Nor does this browser keep the answers: the matches ask to start again.
+    assert client.get(reverse("matching:matches")).url == reverse("matching:start")
 
 
 def test_the_private_link_changes_the_saved_answers(client, catalogue):

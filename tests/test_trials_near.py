@@ -82,5 +82,25 @@ def test_the_trial_page_lists_its_sites_nearest_first_when_a_place_is_known(clie
 
 def test_closed_trials_sites_are_no_places(client):
     trial_at("NCT90000020", ("Oslo", (59.91, 10.75)), overall_status=OverallStatus.COMPLETED)
-    response = client.get(reverse("matching:places"), {"q": "oslo"})
+    response = client.post(reverse("matching:places"), {"q": "oslo"})
     assert response.json()["places"] == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "city"),
+    [
+        ("Montréal", "Montreal"),  # as a French speaker types it
+        ("MONTRÉAL", "Montreal"),
+        ("montreal", "Montréal"),  # the registry's own accents, typed without
+        ("Quebec", "Québec"),
+        ("Zurich", "Zürich"),
+        ("São Paulo", "Sao Paulo"),
+    ],
+)
+def test_a_city_is_found_whatever_its_accents_and_case(client, typed, city):
+    trial_at("NCT90000030", (city, MONTREAL))
+    found = client.post(reverse("matching:places"), {"q": typed}).json()["places"]
+    assert [p["name"] for p in found] == [f"{city}, X"]
+    response = client.get(reverse("trials:list"), {"near": typed, "within": "25"})
+    assert response.status_code == 200
+    assert listed(response) == ["NCT90000030"]

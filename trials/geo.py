@@ -9,6 +9,7 @@ radius (6371.0088 km); `bounding_box` lets the database discard far sites first.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,17 +105,26 @@ def place_get(place_id: str) -> Place | None:
     return next((p for p in places_all() if p.id == place_id), None)
 
 
+def name_fold(text: str) -> str:
+    """`text` for matching a typed city: case-folded, accents dropped (Unicode NFKD
+    without combining marks), spaces collapsed; "Montréal" and "MONTREAL" fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.split())
+
+
 def places_search(query: str, *, limit: int = 10) -> list[Place]:
     """Cities whose name starts with, then contains, `query`, then holds all its words
-    ("Montreal, Canada" finds "Montreal, Quebec, Canada"); case-insensitive."""
-    text = " ".join(query.lower().split())
+    ("Montreal, Canada" finds "Montreal, Quebec, Canada"); case- and accent-insensitive
+    ("Montréal" finds "Montreal", "Quebec" finds "Québec")."""
+    text = name_fold(query)
     if len(text) < 2:
         return []
     words = text.replace(",", " ").split()
-    every = places_all()
-    found = [p for p in every if p.name.lower().startswith(text)]
-    found += [p for p in every if text in p.name.lower() and p not in found]
-    found += [p for p in every if p not in found and all(w in p.name.lower() for w in words)]
+    every = [(p, name_fold(p.name)) for p in places_all()]
+    found = [p for p, name in every if name.startswith(text)]
+    found += [p for p, name in every if text in name and p not in found]
+    found += [p for p, name in every if p not in found and all(w in name for w in words)]
     return found[:limit]
 
 

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import application_get_for_user
@@ -123,5 +124,10 @@ def queue_bulk_assign(request: HttpRequest) -> HttpResponse:
             % {"reference": application.reference, "error": error},
         )
         return redirect(back)
-    messages.success(request, _("%(count)d applicants assigned.") % {"count": len(applications)})
+    count = len(applications)
+    messages.success(
+        request,
+        ngettext("%(count)d applicant assigned.", "%(count)d applicants assigned.", count)
+        % {"count": count},
+    )
     return redirect(back)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import (
@@ -314,7 +315,12 @@ def queue_bulk_status(request: HttpRequest) -> HttpResponse:
     except WorkflowError as error:
         messages.error(request, str(error))
         return redirect(back)
-    messages.success(request, _("%(count)d applicants moved.") % {"count": len(changes)})
+    count = len(changes)
+    messages.success(
+        request,
+        ngettext("%(count)d applicant moved.", "%(count)d applicants moved.", count)
+        % {"count": count},
+    )
     return redirect(back)
 
 

@@ -32,6 +32,7 @@ from trials.geo import (
     Place,
     bounding_box,
     distance_km,
+    name_fold,
     place_get,
     places_all,
     places_search,
@@ -69,13 +70,14 @@ def condition_terms_all() -> list[tuple[str, int]]:
 
 def condition_terms_search(query: str, *, limit: int = 10) -> list[tuple[str, int]]:
     """Terms that contain `query`, those starting with it first; "scleroderma" finds
-    the MeSH term "scleroderma, systemic" of the systemic sclerosis trials."""
-    text = " ".join(query.lower().split())
+    the MeSH term "scleroderma, systemic" of the systemic sclerosis trials. Case and
+    accents are ignored: "Sjögren" finds "sjogren syndrome" and "Behcet" "behçet"."""
+    text = name_fold(query)
     if len(text) < 2:
         return []
-    terms = condition_terms_all()
-    first = [t for t in terms if t[0].startswith(text)]
-    then = [t for t in terms if text in t[0] and not t[0].startswith(text)]
+    terms = [(t, name_fold(t[0])) for t in condition_terms_all()]
+    first = [t for t, folded in terms if folded.startswith(text)]
+    then = [t for t, folded in terms if text in folded and not folded.startswith(text)]
     return (first + then)[:limit]
 
 

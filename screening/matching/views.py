@@ -33,7 +33,7 @@ from screening.matching.services import (
     saved_search_erase,
     saved_search_update,
 )
-from screening.matching.state import SearchState, state_get, state_save
+from screening.matching.state import SearchState, state_clear, state_get, state_save
 from screening.models import SavedSearch
 from screening.patient.forms import QuestionsForm
 from screening.patient.session_keys import SESSION_DRAFTS
@@ -167,17 +167,19 @@ def find_location(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": True, "name": state.place_name})
 
 
-@require_GET
+@require_POST
 def find_terms(request: HttpRequest) -> JsonResponse:
-    """Type-ahead for the condition: catalogue terms containing `q`."""
-    found = condition_terms_search(request.GET.get("q", "")[:120])
+    """Type-ahead for the condition: catalogue terms containing `q`, sent by POST so that
+    what a patient types about their health is never in an address or an access log."""
+    found = condition_terms_search(request.POST.get("q", "")[:120])
     return JsonResponse({"terms": [{"term": term, "trials": n} for term, n in found]})
 
 
-@require_GET
+@require_POST
 def find_places(request: HttpRequest) -> JsonResponse:
-    """Type-ahead for the city: the catalogue's site cities containing `q`."""
-    found = places_search(request.GET.get("q", "")[:120])
+    """Type-ahead for the city: the catalogue's site cities containing `q` (by POST, as
+    the condition's)."""
+    found = places_search(request.POST.get("q", "")[:120])
     return JsonResponse({"places": [{"id": p.id, "name": p.name} for p in found]})
 
 
@@ -383,11 +385,13 @@ def saved_show(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def saved_erase(request: HttpRequest, token: str) -> HttpResponse:
-    """Stop and erase, after a confirmation page."""
+    """Stop and erase, after a confirmation page. "Everything" includes the answers
+    this browser still holds for the search in progress (issue 15, item 5)."""
     saved = _saved(token)
     if request.method == "POST":
         saved_search_erase(saved=saved)
         request.session.pop("matching_saved", None)
+        state_clear(request)
         messages.success(
             request, _("Your answers and email address are erased. We will not write again.")
         )

@@ -46,8 +46,9 @@ def why(standing: Standing) -> str:
         if standing.unanswered:
             parts.append(
                 ngettext(
-                    "%(n)d needs an answer you have not given",
-                    "%(n)d need an answer you have not given",
+                    # Not answered, or answered "I don't know": open either way.
+                    "%(n)d is still open: it needs an answer you do not have yet",
+                    "%(n)d are still open: they need answers you do not have yet",
                     standing.unanswered,
                 )
                 % {"n": standing.unanswered}

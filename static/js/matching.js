@@ -1,4 +1,4 @@
-// Find trials for me: type-ahead over the catalogue's own terms and cities, and the
+// Find trials for me: type-ahead over the catalogue's own terms and cities (by POST), and the
 // browser's location, sent by POST only after the patient presses "Use my location"
 // (the browser asks first). Nothing goes to a third party.
 document.addEventListener("DOMContentLoaded", function () {
@@ -10,7 +10,14 @@ document.addEventListener("DOMContentLoaded", function () {
       var text = input.value.trim();
       if (text.length < 2) return;
       timer = setTimeout(function () {
-        fetch(input.dataset.typeahead + "?q=" + encodeURIComponent(text), {credentials: "same-origin"})
+        // By POST: what a patient types (a condition) never goes into an address or a log.
+        var body = new FormData();
+        body.append("q", text);
+        var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+        fetch(input.dataset.typeahead, {
+          method: "POST", body: body, credentials: "same-origin",
+          headers: {"X-CSRFToken": token ? token.value : ""}
+        })
           .then(function (response) { return response.json(); })
           .then(function (data) {
             var items = data.terms || data.places || [];
