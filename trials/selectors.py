@@ -25,6 +25,20 @@ from trials.models import SEARCH_CONFIG, Location, Official, Trial
 CATALOGUE_ORDER = ("open_rank", "-start_date", "nct_id")
 
 
+LIST_DEFERRED = (
+    "raw",
+    "official_title",
+    "detailed_description",
+    "brief_summary",
+    "eligibility_criteria",
+    "search_document",
+    "search_vector",
+    "collaborators",
+    "central_contacts",
+    "similar_nct_ids",
+)
+
+
 def trial_search(
     *, query: str = "", filters: TrialFilter | Mapping[str, Any] | None = None
 ) -> QuerySet[Trial]:
@@ -38,7 +52,9 @@ def trial_search(
     """
     if not isinstance(filters, TrialFilter):
         filters = TrialFilter(filters or {}, queryset=Trial.objects.all())
-    trials = filters.qs
+    # A list row shows a card: the registry record itself and the long texts stay in
+    # the database (the record alone is tens of kilobytes of JSON per trial to decode).
+    trials = filters.qs.defer(*LIST_DEFERRED)
     trials = trials.annotate(
         site_count=Coalesce(
             Subquery(
