@@ -185,3 +185,11 @@ def test_applicant_page_queries_do_not_grow_with_notes_or_history(
         )
     with django_assert_max_num_queries(22):
         assert page_of(alice_client, world.app_a).status_code == 200
+
+
+def test_the_language_the_patient_applied_in_is_named_not_coded():
+    from screening.templatetags.screening_tags import language_name
+
+    assert language_name("fr") == "French"
+    assert language_name("en") == "English"
+    assert language_name("xx-unknown") == "xx-unknown"

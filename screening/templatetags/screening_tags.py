@@ -58,3 +58,15 @@ def criterion_number(number: Any) -> str:
     """A criterion's number as a reader says it: "3", or "age" (in the reader's language)
     for the portal's own basic criteria."""
     return str(_PORTAL_NUMBER_WORDS.get(str(number), number))
+
+
+@register.filter
+def language_name(code: Any) -> str:
+    """A language code ("fr") as its name in the reader's language ("French"); a code
+    Django does not know is shown as it is."""
+    from django.utils.translation import get_language_info
+
+    try:
+        return str(get_language_info(str(code))["name_translated"])
+    except KeyError:
+        return str(code)
