@@ -10,7 +10,6 @@ Run locally with:
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from config.celery import app as celery_app
+from resilience.services import Process
 from screening.models import Notification
 from screening.services import notify
 from screening.services.outbox import notification_queue
@@ -96,36 +96,17 @@ def wait_for(predicate: Callable[[], bool], what: str, log: Path | None = None) 
     pytest.fail(f"Timed out waiting for {what}.\n{tail}")
 
 
-class Worker:
+class Worker(Process):
+    """A real Celery worker (one process, its own group: a kill reaches the pool too)."""
+
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.log = log
-        with log.open("ab") as out:
-            self.process = subprocess.Popen(  # noqa: S603 - a fixed command line
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO"]
-                + ["--concurrency=1", "--without-heartbeat", "--without-gossip"]
-                + ["--without-mingle", "-n", f"notify-test-{uuid.uuid4().hex[:8]}@%h"],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                # Its own process group, so that a kill reaches the pool's child too.
-                start_new_session=True,
-            )
-
-    def kill(self) -> None:
-        """SIGKILL the worker and its pool: no warm shutdown, no chance to ack."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        super().__init__(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO"]
+            + ["--concurrency=1", "--without-heartbeat", "--without-gossip"]
+            + ["--without-mingle", "-n", f"notify-test-{uuid.uuid4().hex[:8]}@%h"],
+            env,
+            log,
+        )
 
 
 @pytest.fixture
