@@ -1,4 +1,6 @@
+import copy
 import os
+import uuid
 
 import pytest
 
@@ -21,6 +23,19 @@ CHROMIUM_ARGS = [
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """Each test sees an empty cache: rate-limit counters, allauth's used TOTP codes and
+    the public page cache never carry over from an earlier test (or an earlier run, when
+    the cache is a shared Redis). A fresh key prefix per test rather than FLUSHDB, which
+    would also empty the Celery broker's queues and bindings in the same Redis."""
+    caches = copy.deepcopy(settings.CACHES)
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    for alias in caches.values():
+        alias["KEY_PREFIX"] = prefix
+    settings.CACHES = caches
 
 
 @pytest.fixture(scope="session")

@@ -193,13 +193,9 @@ def test_an_unknown_status_link_is_not_found(client):
 
 
 def test_too_many_applications_from_one_address_get_a_kind_429(client, trial, settings):
-    from django.core.cache import cache
-
-    cache.clear()
     settings.SCREENING_RATE_APPLY = "2/h"
     url = reverse("screening:apply", args=[trial.nct_id])
     walk(client, trial, AGNES_ANSWERS)
     codes = [client.post(url, {"full_name": ""}).status_code for _ in range(3)]
     assert codes == [400, 400, 429]
     assert "Please wait a little" in client.post(url, {}).content.decode()
-    cache.clear()

@@ -9,7 +9,6 @@ import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from accounts.models import TrialMembership
@@ -20,12 +19,6 @@ from tests.drafted_trials import NCT_ID, drafted_trial
 from tests.factories import TEST_TOTP_SECRET, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_totp_cache():
-    # allauth remembers used TOTP codes per user id; ids repeat between tests.
-    cache.clear()
 
 
 def sign_in(page: Page, url: str) -> None:

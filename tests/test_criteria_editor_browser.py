@@ -5,7 +5,6 @@ import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from accounts.models import TrialMembership
@@ -14,12 +13,6 @@ from tests.browser import assert_accessible, screenshot
 from tests.factories import TEST_TOTP_SECRET, MembershipFactory, TrialFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_totp_cache():
-    # allauth remembers used TOTP codes per user id; ids repeat between tests.
-    cache.clear()
 
 
 def test_coordinator_edits_a_rule_and_previews_it(live_server, page: Page):

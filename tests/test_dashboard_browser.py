@@ -5,7 +5,6 @@ import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from accounts.models import TrialMembership
@@ -20,13 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_totp_cache():
-    # allauth remembers used TOTP codes in the cache per user id; ids repeat between
-    # tests, so a code used by an earlier test would be refused as a replay.
-    cache.clear()
 
 
 def totp_now() -> str:

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.core.cache import cache
 from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
@@ -28,11 +27,6 @@ from tests.factories import (
 from tests.patient_journey import AGNES_ANSWERS, reference_trial
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_totp_cache():
-    cache.clear()
 
 
 def totp_now() -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
@@ -24,12 +23,6 @@ from tests.patient_journey import AGNES_ANSWERS, reference_trial, walk
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ["en", "fr"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # The apply form is rate-limited per address; earlier tests' tries must not count.
-    cache.clear()
 
 
 def assert_reads_in(html: str, language: str, where: str) -> None:

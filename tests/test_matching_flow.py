@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,13 +17,6 @@ pytestmark = pytest.mark.django_db
 
 MONTREAL = (45.50884, -73.58781)
 PARIS = (48.8566, 2.3522)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def ssc_trial(nct_id, *, where=MONTREAL, city="Montreal", **fields):

@@ -1,7 +1,6 @@
 """The public catalogue pages are cached for stateless visitors only, never for a session."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import TrialFactory
@@ -12,9 +11,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _cache_on(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_a_stateless_visitor_gets_the_cached_list(client, django_assert_num_queries):

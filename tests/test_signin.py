@@ -9,7 +9,6 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,13 +21,6 @@ from tests.dashboard_personas import world  # noqa: F401
 from tests.factories import TEST_TOTP_SECRET, MembershipFactory, TrialFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_totp_cache():
-    # allauth remembers used TOTP codes in the cache per user id; ids repeat between
-    # tests, so a code used by an earlier test would be refused as a replay.
-    cache.clear()
 
 
 def totp_now(secret: str) -> str:

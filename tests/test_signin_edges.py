@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.dashboard_personas import world  # noqa: F401
@@ -17,11 +16,6 @@ pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_PASSWORD = "a brand new long password 7"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 def reset_link(outbox) -> str:

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import LocationFactory, TrialFactory
@@ -14,13 +13,6 @@ pytestmark = pytest.mark.django_db
 MONTREAL = (45.5017, -73.5673)
 TORONTO = (43.6532, -79.3832)
 PARIS = (48.8566, 2.3522)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def trial_at(nct_id, *points, **fields):
