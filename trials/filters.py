@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from config.widgets import plain_widget
 from trials.ages import age_may_admit_q, whole_years
 from trials.models import OPEN_STATUSES, Location, OverallStatus, Sex, Trial
 
@@ -51,6 +52,8 @@ class TrialSearchForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+            # The same <select> markup, built in Python (config.widgets).
+            plain_widget(field.widget)
 
 
 class TrialFilter(django_filters.FilterSet):
