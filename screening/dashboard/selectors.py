@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from accounts.access import applications_for_user, memberships_for_user
@@ -49,11 +51,20 @@ def queue_for_user(*, user: Any) -> QuerySet[Application]:
 
 def queue_rows_label(*, applications: list[Application]) -> list[Application]:
     """Give each row ``status_label`` and ``verdict_label``, translated once a page:
-    ``get_status_display`` rebuilds and hashes every lazy choice on each call."""
+    ``get_status_display`` rebuilds and hashes every lazy choice on each call. Also its
+    link, its checkbox's label and its submission time in the reader's zone and format:
+    as template tags and filters in the row, these three were half the rows' cost
+    (measured in-process)."""
     statuses = {value: str(label) for value, label in Status.choices}
     verdicts = {value: str(label) for value, label in Verdict.choices}
     today = timezone.localdate()
+    submitted_format = get_format("SHORT_DATETIME_FORMAT")
     for application in applications:
+        application.url = reverse("dashboard:applicant", args=[application.reference])
+        application.select_label = _("Select %(ref)s") % {"ref": application.reference}
+        application.submitted_label = dateformat.format(
+            timezone.localtime(application.created_at), submitted_format
+        )
         application.status_label = statuses.get(application.status, application.status)
         application.verdict_label = verdicts.get(application.verdict, application.verdict)
         # Working days since submission, as today's work and the contact deadline count.
