@@ -365,6 +365,9 @@ def criterion_review(request: HttpRequest, nct_id: str, pk: int) -> HttpResponse
     if decided.review_state == Criterion.ReviewState.CONFIRMED:
         text = _("Drafted rule of %(criterion)s confirmed: it now screens patients as checked.")
     else:
-        text = _("Drafted rule of %(criterion)s rejected: the study team checks this criterion.")
+        text = _(
+            "Drafted rule of %(criterion)s rejected: "
+            "your team checks this criterion with each applicant."
+        )
     messages.success(request, text % {"criterion": decided})
     return redirect(f"{reverse('dashboard:criteria', args=[trial.nct_id])}#criterion-{pk}")
