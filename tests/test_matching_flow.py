@@ -413,3 +413,44 @@ def test_a_broker_that_is_down_does_not_fail_the_import(
         assert _imported_copy("NCT94000005").created == 1
     assert "Saved-search alerts not started" in caplog.text
     assert "patient@example.org" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("sclerodrema", "scleroderma"),
+        ("systemic sclerosys", "systemic sclerosis"),
+        ("Sclerosis systemic", "systemic sclerosis"),
+        ("SYSTEMIK SKLEROSIS", "systemic sclerosis"),
+    ],
+)
+def test_a_condition_no_trial_names_offers_the_terms_spelled_like_it(
+    client, catalogue, typed, offered
+):
+    response = client.post(reverse("matching:start"), {"condition": typed})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "No open trial in our catalogue mentions" in page
+    assert "Did you mean one of these?" in page
+    offers = re.findall(r'name="condition" value="([^"]+)"><button', page)
+    assert any(offered in term for term in offers), offers
+    # Nothing was kept: the next step still asks for the condition.
+    assert client.get(reverse("matching:about")).status_code == 302
+    # Picking an offer goes on with that term.
+    response = client.post(reverse("matching:start"), {"condition": offers[0]})
+    assert response.status_code == 302 and response.url == reverse("matching:about")
+
+
+def test_a_condition_like_no_term_can_still_be_kept_as_typed(client, catalogue):
+    response = client.post(reverse("matching:start"), {"condition": "qwxz plorf"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Did you mean" not in page and "Check the spelling" in page
+    response = client.post(reverse("matching:start"), {"condition": "qwxz plorf", "as_typed": "1"})
+    assert response.status_code == 302 and response.url == reverse("matching:about")
+
+
+def test_a_condition_a_trial_names_goes_straight_on(client, catalogue):
+    for typed in ("scleroderma", "Systemic sclerosis", "asthma"):
+        response = client.post(reverse("matching:start"), {"condition": typed})
+        assert response.status_code == 302, typed
