@@ -28,7 +28,7 @@ class UserAdmin(BaseUserAdmin):
     inlines = [TrialMembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("first_name", "last_name", "time_zone")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "time_zone", "language")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

@@ -36,6 +36,14 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # The language of the portal's emails to this person (alerts, daily digest). Set by
+    # the EN | FR switch while signed in, and on the email settings page.
+    language = models.CharField(
+        _("language of emails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     last_dashboard_visit = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.forms import modelformset_factory
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,9 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import TrialMembership
+from accounts.models import TrialMembership, User
 from screening.services.notify import stop_token_notification
 from screening.services.outbox import email_opt_out
+
+
+class EmailLanguageForm(forms.ModelForm):
+    """The language of the portal's emails to this team member."""
+
+    class Meta:
+        model = User
+        fields = ["language"]
+        widgets = {"language": forms.RadioSelect(attrs={"class": "form-check-input"})}
 
 
 class NotifyChoiceForm(forms.ModelForm):
@@ -45,14 +55,19 @@ NotifyChoiceFormSet = modelformset_factory(
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("trial").order_by("trial__nct_id")
-    formset = NotifyChoiceFormSet(request.POST or None, queryset=memberships)
+    data = request.POST or None
+    formset = NotifyChoiceFormSet(data, queryset=memberships)
+    language_form = EmailLanguageForm(data, instance=request.user, prefix="email")
+    context = {"formset": formset, "language_form": language_form}
     if request.method == "POST":
-        if formset.is_valid():
-            formset.save()
+        if formset.is_valid() and language_form.is_valid():
+            with transaction.atomic():
+                formset.save()
+                language_form.save()
             messages.success(request, _("Your email settings are saved."))
             return redirect("account_notifications")
-        return render(request, "accounts/notifications.html", {"formset": formset}, status=400)
-    return render(request, "accounts/notifications.html", {"formset": formset})
+        return render(request, "accounts/notifications.html", context, status=400)
+    return render(request, "accounts/notifications.html", context)
 
 
 # Mail programs' one-click unsubscribe (RFC 8058) posts without a CSRF token; the signed

@@ -9,6 +9,7 @@ cookie holds only a language code.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
@@ -36,11 +37,16 @@ def remember_language(response: HttpResponse, code: str) -> HttpResponse:
 def language_switch(request: HttpRequest, code: str) -> HttpResponse:
     """GET /language/<code>/?next=<path>: back to the same page, in that language.
 
-    `next` must be a path on this site; anything else goes to the trial list.
+    `next` must be a path on this site; anything else goes to the trial list. A signed-in
+    team member's choice also becomes the language of their emails (`User.language`).
     """
     target = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ) or not target.startswith("/"):
         target = "/trials/"
-    return remember_language(HttpResponseRedirect(target), code)
+    response = remember_language(HttpResponseRedirect(target), code)
+    user = request.user
+    if user.is_authenticated and getattr(user, "language", code) != code:
+        get_user_model()._default_manager.filter(pk=user.pk).update(language=code)
+    return response

@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 from accounts import preferences
 from accounts.views import admin_login_redirect
 from config.language import language_switch
-from config.views import healthz
+from config.views import favicon, healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="trials:list", permanent=False), name="home"),
@@ -18,6 +18,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico when a page names no icon (or before it loads).
+    path("favicon.ico", favicon),
     path("language/<str:code>/", language_switch, name="language"),
     path(
         "account/notifications/",

@@ -1,9 +1,10 @@
-"""Site-wide views that belong to no app: the health check."""
+"""Site-wide views that belong to no app: the health check and the icon."""
 
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -67,3 +68,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         degraded = any(v != "ok" for k, v in report.items() if k == "broker")
         status, code = ("degraded", 200) if degraded else ("ok", 200)
     return JsonResponse({"status": status, **report}, status=code)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """GET /favicon.ico, which browsers ask for on their own: to the site's SVG icon
+    (pages name it in a ``<link rel="icon">``), resolved through the static storage."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

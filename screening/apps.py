@@ -11,11 +11,15 @@ class ScreeningConfig(AppConfig):
         # its trial page here (screening/receivers.py).
         from screening import receivers
         from trials.page_context import trial_page_context_register
-        from trials.signals import trial_written
+        from trials.signals import catalogue_imported, trial_written
 
         trial_written.connect(
             receivers.trial_written_draft_criteria,
             dispatch_uid="screening.trial_written_draft_criteria",
+        )
+        catalogue_imported.connect(
+            receivers.catalogue_imported_alert,
+            dispatch_uid="screening.catalogue_imported_alert",
         )
         trial_page_context_register(receivers.trial_page_applied)
         # Registers the Celery tasks with the app in every process, so that the outbox

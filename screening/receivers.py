@@ -7,11 +7,20 @@ trial's page; `ScreeningConfig.ready()` connects and registers the two functions
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from celery import current_app
+from django.db import transaction
+
+from screening.models import SavedSearch
 from screening.selectors import trial_applied_count
 from screening.services.drafts import trial_criteria_draft
 from trials.models import Trial
+
+logger = logging.getLogger(__name__)
+
+SAVED_SEARCHES_ALERT_TASK = "screening.tasks.saved_searches_alert"
 
 
 def trial_written_draft_criteria(
@@ -27,3 +36,26 @@ def trial_written_draft_criteria(
 def trial_page_applied(trial: Trial) -> dict[str, int]:
     """The trial page's "N patients applied": `applied_count`, one COUNT query."""
     return {"applied_count": trial_applied_count(trial=trial)}
+
+
+def catalogue_imported_alert(sender: type[Trial], *, trial_ids: list[int], **kwargs: Any) -> None:
+    """Receiver of `catalogue_imported`: once an import has written trials, the saved
+    searches they may fit are looked at at once, not at beat's next hourly run. The job
+    itself (`screening.matching.services.saved_searches_alert`) keeps each patient to one
+    email a week and never announces a trial twice.
+
+    Started after commit, by name; a broker that is down only delays the alerts to the
+    hourly run, it never fails the import.
+    """
+    if not SavedSearch.objects.exists():
+        return
+
+    def start() -> None:
+        try:
+            current_app.tasks[SAVED_SEARCHES_ALERT_TASK].delay()
+        except Exception:
+            logger.warning(
+                "Saved-search alerts not started; beat's hourly run will.", exc_info=True
+            )
+
+    transaction.on_commit(start)

@@ -300,7 +300,8 @@ def digests_queue(*, now: datetime) -> int:
 def saved_searches_alert() -> int:
     """Email the saved searches that newly imported or newly opened trials may fit.
 
-    Hourly on beat, so an import is matched within the hour; each patient hears at most
+    Started after each import that wrote trials (`screening.receivers`), and hourly on
+    beat in case a start was lost (a broker that was down); each patient hears at most
     weekly (`screening.matching.services.saved_searches_alert`). Safe to run twice: a
     search is emailed under its row lock, and the outbox key names the day.
     """

@@ -675,3 +675,39 @@ def test_any_published_text_drafts_into_valid_rows_and_redrafts_idempotently(tri
         again = trial_criteria_draft(trial=trial)
         assert (again.created, again.changed, again.removed) == (0, 0, 0)
         assert list(trial.criteria.values_list("kind", "number", "rule", "review_state")) == rows
+
+
+@pytest.mark.parametrize(
+    ("decision", "says"),
+    [("confirm", "confirmed: it now screens"), ("reject", "rejected: your team checks")],
+)
+def test_the_outcome_of_a_review_is_shown_in_the_criterion_s_own_row(
+    client, trial, team, decision, says
+):
+    """The page returns scrolled to the criterion: its outcome is there, not at the top."""
+    import re
+
+    alice, _ivy, _bob = team
+    client.force_login(alice)
+    pregnancy = row(trial, "exclusion", "1")
+    url = reverse("dashboard:criterion_review", args=[NCT_ID, pregnancy.pk])
+    page = client.post(url, {"decision": decision}, follow=True).content.decode()
+    in_row = re.search(rf'<tr id="criterion-{pregnancy.pk}".*?</tr>', page, re.S).group(0)
+    assert says in in_row and 'role="status"' in in_row
+    top = page.split('<table class="table">')[0]
+    assert says not in top
+    # Shown once: a reload no longer carries it.
+    assert says not in client.get(reverse("dashboard:criteria", args=[NCT_ID])).content.decode()
+
+
+def test_a_decision_that_no_longer_applies_says_why_in_the_row(client, trial, team):
+    import re
+
+    alice, _ivy, _bob = team
+    client.force_login(alice)
+    pregnancy = row(trial, "exclusion", "1")
+    url = reverse("dashboard:criterion_review", args=[NCT_ID, pregnancy.pk])
+    client.post(url, {"decision": "confirm"})
+    page = client.post(url, {"decision": "confirm"}, follow=True).content.decode()
+    in_row = re.search(rf'<tr id="criterion-{pregnancy.pk}".*?</tr>', page, re.S).group(0)
+    assert "alert-danger" in in_row

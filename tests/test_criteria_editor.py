@@ -181,7 +181,7 @@ def test_preview_offers_the_questions_the_rule_reads(client, world, stored):  # 
     assert 'name="answer-pregnant"' in content
     assert 'name="answer-height_cm"' in content
     assert 'name="answer-weight_kg"' in content
-    assert "Unknown: the study team decides" in content
+    assert "Unknown: your team decides with each applicant" in content
     assert "Needs review" in content
     assert not world.trial_a.criteria.filter(kind="inclusion", number="5").exists()
 

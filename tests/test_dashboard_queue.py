@@ -279,3 +279,35 @@ def test_every_sort_choice_reads_in_plain_words(alice_client):
     for label in ("Submitted (newest first)", "Last status change (newest first)"):
         assert label in html
     assert "(descending)" not in html
+
+
+def _heading(response) -> str:
+    import re
+
+    html = response.content.decode()
+    return re.sub(r"<[^>]+>|\s+", " ", re.search(r"<h1.*?</h1>", html, re.S).group(0)).strip()
+
+
+@pytest.mark.parametrize(
+    ("params", "heading"),
+    [
+        ({}, "Applicants in all your trials"),
+        ({"order": "-score"}, "Applicants in all your trials"),
+        (
+            {"status": "new"},
+            "Applicants in all your trials Only those that match the filters below",
+        ),
+    ],
+)
+def test_the_heading_says_what_the_list_holds(alice_client, world, params, heading):  # noqa: F811
+    assert _heading(alice_client.get(reverse("dashboard:queue"), params)) == heading
+
+
+def test_filtered_to_one_trial_the_heading_names_it(alice_client, world):  # noqa: F811
+    nct_id = world.trial_a.nct_id
+    response = alice_client.get(reverse("dashboard:queue"), {"trial": nct_id})
+    assert _heading(response) == f"Applicants · {nct_id}"
+    response = alice_client.get(
+        reverse("dashboard:queue"), {"trial": nct_id, "verdict": "not_eligible"}
+    )
+    assert _heading(response) == f"Applicants · {nct_id} Only those that match the filters below"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from screening.models import Application, Notification
 from screening.selectors import trial_evaluate
@@ -158,15 +158,22 @@ def test_every_email_reads_in_its_language(
 ):
     trial = reference_trial()
     application = ApplicationFactory(trial=trial, language=language)
-    coordinator = UserFactory(email="casey@example.org")
+    # The coordinator's emails follow their own language, not the page's they were
+    # queued from (here the other language).
+    coordinator = UserFactory(email="casey@example.org", language=language)
     MembershipFactory(user=coordinator, trial=trial, notify="instant")
-    with django_capture_on_commit_callbacks(execute=True):
+    other = "fr" if language == "en" else "en"
+    with django_capture_on_commit_callbacks(execute=True), translation.override(other):
         notify.notify_application_received(application=application)
-        with translation.override(language):
-            notify.notify_coordinators_new_applicant(application=application)
+        notify.notify_coordinators_new_applicant(application=application)
+        notify.notify_coordinator_digest(
+            user=coordinator,
+            local_date=timezone.localdate(),
+            trials=[{"trial_nct_id": trial.nct_id, "trial_title": "A trial", "count": 1}],
+        )
     templates = {n.template for n in Notification.objects.all()}
-    assert "application-received" in templates
+    assert templates == {"application-received", "new-applicant", "coordinator-digest"}
+    assert len(mail.outbox) == 3
     for message in mail.outbox:
-        if message.to == [application.email]:
-            html = message.alternatives[0][0]
-            assert_reads_in(html, language, message.subject)
+        html = message.alternatives[0][0]
+        assert_reads_in(html, language, message.subject)

@@ -4,6 +4,8 @@ condition → about you and where → questions → matches → one trial's ques
 (only what it still needs) → result → apply. Each page is screenshotted.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -31,9 +33,13 @@ def test_a_patient_finds_the_reference_trial_near_montreal_and_applies(live_serv
     page.goto(f"{live_server.url}/trials/")
     page.get_by_role("link", name="Find trials for me").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Find trials for me")
-    page.get_by_label("What condition are you looking for a trial for?").fill("scleroderma")
+    # A slip of the fingers: the page offers the terms spelled like it.
+    page.get_by_label("What condition are you looking for a trial for?").fill("sclerodrema")
     check_page(page, "01-condition")
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    expect(page.get_by_role("heading", level=2)).to_contain_text("sclerodrema")
+    check_page(page, "01-did-you-mean")
+    page.get_by_role("button", name=re.compile(r"^scleroderma\b")).first.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("About you and where you are")
     page.get_by_label("How old are you?").fill("54")

@@ -345,3 +345,112 @@ def test_contact_details_are_offered_again_for_a_second_trial_to_check(client, c
     assert again.status_code == 200
     assert "We filled in the contact details of your last application" in html
     assert 'value="agnes@example.org"' in html and 'value="Agnes Tremblay"' in html
+
+
+def _imported_copy(nct_id, **changes):
+    """The reference record under another NCT number, imported as the importer would."""
+    import json
+
+    from tests.factories import CTGOV
+    from trials.services import trial_import_documents
+
+    record = json.loads((CTGOV / "NCT04356287.json").read_text(encoding="utf-8"))
+    record["protocolSection"]["identificationModule"]["nctId"] = nct_id
+    record["protocolSection"]["statusModule"].update(changes)
+    return trial_import_documents(documents=[(f"{nct_id}.json", record)])
+
+
+def test_an_import_of_a_fitting_trial_alerts_the_opted_in_patient_once(
+    client, catalogue, mailoutbox, django_capture_on_commit_callbacks
+):
+    start(client)
+    save_alerts(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = _imported_copy("NCT94000001")
+    assert report.created == 1
+    assert len(mailoutbox) == 1
+    assert "1 new clinical trial may fit you" in mailoutbox[0].subject
+    # The same import again writes nothing, and a second fitting trial the same week
+    # waits for the weekly alert: still one email.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _imported_copy("NCT94000001").unchanged == 1
+        assert _imported_copy("NCT94000002").created == 1
+    assert len(mailoutbox) == 1
+
+
+def test_an_import_of_a_closed_trial_alerts_no_one(
+    client, catalogue, mailoutbox, django_capture_on_commit_callbacks
+):
+    start(client)
+    save_alerts(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _imported_copy("NCT94000003", overallStatus="COMPLETED").created == 1
+    assert mailoutbox == []
+
+
+def test_an_import_with_no_saved_search_starts_no_alert_job(
+    catalogue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _imported_copy("NCT94000004")
+    assert callbacks == []
+
+
+def test_a_broker_that_is_down_does_not_fail_the_import(
+    client, catalogue, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from celery import current_app
+
+    start(client)
+    save_alerts(client)
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    task = current_app.tasks["screening.tasks.saved_searches_alert"]
+    monkeypatch.setattr(task, "delay", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _imported_copy("NCT94000005").created == 1
+    assert "Saved-search alerts not started" in caplog.text
+    assert "patient@example.org" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("sclerodrema", "scleroderma"),
+        ("systemic sclerosys", "systemic sclerosis"),
+        ("Sclerosis systemic", "systemic sclerosis"),
+        ("SYSTEMIK SKLEROSIS", "systemic sclerosis"),
+    ],
+)
+def test_a_condition_no_trial_names_offers_the_terms_spelled_like_it(
+    client, catalogue, typed, offered
+):
+    response = client.post(reverse("matching:start"), {"condition": typed})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "No open trial in our catalogue mentions" in page
+    assert "Did you mean one of these?" in page
+    offers = re.findall(r'name="condition" value="([^"]+)"><button', page)
+    assert any(offered in term for term in offers), offers
+    # Nothing was kept: the next step still asks for the condition.
+    assert client.get(reverse("matching:about")).status_code == 302
+    # Picking an offer goes on with that term.
+    response = client.post(reverse("matching:start"), {"condition": offers[0]})
+    assert response.status_code == 302 and response.url == reverse("matching:about")
+
+
+def test_a_condition_like_no_term_can_still_be_kept_as_typed(client, catalogue):
+    response = client.post(reverse("matching:start"), {"condition": "qwxz plorf"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Did you mean" not in page and "Check the spelling" in page
+    response = client.post(reverse("matching:start"), {"condition": "qwxz plorf", "as_typed": "1"})
+    assert response.status_code == 302 and response.url == reverse("matching:about")
+
+
+def test_a_condition_a_trial_names_goes_straight_on(client, catalogue):
+    for typed in ("scleroderma", "Systemic sclerosis", "asthma"):
+        response = client.post(reverse("matching:start"), {"condition": typed})
+        assert response.status_code == 302, typed

@@ -32,8 +32,13 @@ def charlie_membership():
     )
 
 
-def management(total):
-    return {"form-TOTAL_FORMS": str(total), "form-INITIAL_FORMS": str(total)}
+def management(total, language="en"):
+    """The formset's management fields, and the email language the page always posts."""
+    return {
+        "form-TOTAL_FORMS": str(total),
+        "form-INITIAL_FORMS": str(total),
+        "email-language": language,
+    }
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):
@@ -52,7 +57,8 @@ def test_page_offers_the_three_choices_for_each_of_my_trials_only(
         response = client.get(URL)
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count("<fieldset") == 2
+    # One per trial, and the language of the emails.
+    assert page.count("<fieldset") == 3
     assert 'NCT00000001 · <span lang="en">Tea</span></legend>' in page
     assert 'NCT00000002 · <span lang="en">Coffee</span></legend>' in page
     assert "Cocoa" not in page
@@ -148,3 +154,66 @@ def test_a_forged_stop_link_is_refused_kindly(client):
     assert response.status_code == 404
     assert b"This link does not work." in response.content
     assert not EmailOptOut.objects.exists()
+
+
+def test_the_language_of_my_emails_is_saved_with_the_alert_choices(client, alice):
+    client.force_login(alice)
+    ids = list(alice.memberships.order_by("trial__nct_id").values_list("id", flat=True))
+    response = client.post(
+        URL,
+        {
+            **management(2),
+            "form-0-id": ids[0],
+            "form-0-notify": "digest",
+            "form-1-id": ids[1],
+            "form-1-notify": "instant",
+            "email-language": "fr",
+        },
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.language == "fr"
+    assert "Language of your emails" in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize("language", ["", "de", "fr-xx"])
+def test_an_unknown_email_language_saves_nothing(client, alice, language):
+    client.force_login(alice)
+    membership = alice.memberships.order_by("trial__nct_id").first()
+    response = client.post(
+        URL,
+        {
+            **management(2),
+            "form-0-id": membership.id,
+            "form-0-notify": "off",
+            "form-1-id": alice.memberships.exclude(pk=membership.pk).get().id,
+            "form-1-notify": "off",
+            "email-language": language,
+        },
+    )
+    assert response.status_code == 400
+    assert "Please choose one option for each trial and a language" in response.content.decode()
+    membership.refresh_from_db()
+    alice.refresh_from_db()
+    assert membership.notify == "instant" and alice.language == "en"
+
+
+def test_switching_the_portal_s_language_while_signed_in_switches_my_emails(client, alice):
+    client.force_login(alice)
+    assert client.get("/language/fr/?next=/dashboard/").status_code == 302
+    alice.refresh_from_db()
+    assert alice.language == "fr"
+    client.get("/language/en/?next=/dashboard/")
+    alice.refresh_from_db()
+    assert alice.language == "en"
+
+
+def test_a_team_member_on_no_trial_can_still_choose_the_language(client):
+    bob = UserFactory(email="bob@example.org")
+    client.force_login(bob)
+    page = client.get(URL).content.decode()
+    assert "not on any trial" in page and 'name="email-language"' in page
+    response = client.post(URL, {**management(0), "email-language": "fr"})
+    assert response.status_code == 302
+    bob.refresh_from_db()
+    assert bob.language == "fr"

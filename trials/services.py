@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from trials.importers.ctgov import RecordError, StudyData, studies_in_document, study_from_record
 from trials.models import SEARCH_VECTOR, Location, Official, Trial, status_takes_applicants
-from trials.signals import trial_written
+from trials.signals import catalogue_imported, trial_written
 from trials.similar import similar_refresh
 
 
@@ -272,9 +272,11 @@ def trial_import_paths(*, paths: Iterable[Path]) -> ImportReport:
 
 
 def _after_import(report: ImportReport) -> None:
-    """What derives from the catalogue as a whole: the similar trials of what changed."""
+    """What derives from the catalogue as a whole: the similar trials of what changed;
+    then `catalogue_imported` tells the apps that build on trials (saved-search alerts)."""
     if report.written:
         similar_refresh(trial_ids=report.written)
+        catalogue_imported.send(sender=Trial, trial_ids=list(report.written))
 
 
 def _json_files(paths: Iterable[Path]) -> Iterator[Path]:

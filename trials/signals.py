@@ -2,7 +2,8 @@
 
 `trials` knows nothing about applicants or screening (DESIGN.md, "Boundaries"): it sends
 these signals, and an app that derives something from trials connects a receiver in its
-`AppConfig.ready()` (screening drafts the criteria of a written trial, `screening/apps.py`).
+`AppConfig.ready()` (screening drafts the criteria of a written trial, and looks for saved
+searches the new trials fit after an import: `screening/apps.py`).
 """
 
 from django.dispatch import Signal
@@ -18,4 +19,14 @@ identical to the stored one), with `sender=Trial` and keyword arguments:
 
 Sent inside the write's transaction: what a receiver writes commits with the trial, and a
 receiver that raises rolls the whole write back (the import reports the record failed).
+"""
+
+catalogue_imported = Signal()
+"""Sent by `trials.services` once an import has finished writing, when it created or
+changed at least one trial, with `sender=Trial` and keyword argument:
+
+- `trial_ids`: the primary keys of the trials it created or changed.
+
+Sent after the import's own transactions (each record commits on its own), so a receiver
+sees every written trial; what it starts (an email job) should run after commit.
 """

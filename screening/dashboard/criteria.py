@@ -5,7 +5,7 @@ the list is readable by the whole team, everything else is for coordinators (403
 read-only investigator). Writes go through `screening.services.criteria`, which audits.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -64,6 +64,9 @@ class CriterionRow:
     waiting: bool = False
     can_confirm: bool = False
     can_reject: bool = False
+    # The outcome of a decision just taken on this row (a django.contrib.messages message
+    # tagged IN_PLACE), shown in the row the page scrolls to rather than at the top.
+    note: Any = None
 
 
 def _rule_text(rule: Any) -> str:
@@ -158,6 +161,29 @@ def _rows(trial: Trial) -> list[CriterionRow]:
     ]
 
 
+# The extra tag of a message that its page shows in place (base.html leaves it out of the
+# list at the top): here, the outcome of a review shown in the criterion's own row.
+IN_PLACE = "in-place"
+
+
+def _row_tag(pk: int) -> str:
+    return f"{IN_PLACE} criterion-{pk}"
+
+
+def _rows_with_notes(request: HttpRequest, rows: list[CriterionRow]) -> list[CriterionRow]:
+    notes = {
+        message.extra_tags: message
+        for message in messages.get_messages(request)
+        if IN_PLACE in message.extra_tags.split()
+    }
+    if not notes:
+        return rows
+    return [
+        replace(row, note=notes.get(_row_tag(row.pk))) if row.pk is not None else row
+        for row in rows
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def criteria_list(request: HttpRequest, nct_id: str) -> HttpResponse:
@@ -171,7 +197,7 @@ def criteria_list(request: HttpRequest, nct_id: str) -> HttpResponse:
             criteria_load_encoded(trial=trial, by=request.user, request=request)
             messages.success(request, _("The criteria are stored and can now be edited."))
         return redirect("dashboard:criteria", nct_id=trial.nct_id)
-    rows = _rows(trial)
+    rows = _rows_with_notes(request, _rows(trial))
     return render(
         request,
         "dashboard/criteria.html",
@@ -360,11 +386,14 @@ def criterion_review(request: HttpRequest, nct_id: str, pk: int) -> HttpResponse
     try:
         decided = decide(criterion=criterion, by=request.user, request=request)
     except ReviewInvalid as error:
-        messages.error(request, error.message)
+        messages.error(request, error.message, extra_tags=_row_tag(pk))
         return redirect(f"{reverse('dashboard:criteria', args=[trial.nct_id])}#criterion-{pk}")
     if decided.review_state == Criterion.ReviewState.CONFIRMED:
         text = _("Drafted rule of %(criterion)s confirmed: it now screens patients as checked.")
     else:
-        text = _("Drafted rule of %(criterion)s rejected: the study team checks this criterion.")
-    messages.success(request, text % {"criterion": decided})
+        text = _(
+            "Drafted rule of %(criterion)s rejected: "
+            "your team checks this criterion with each applicant."
+        )
+    messages.success(request, text % {"criterion": decided}, extra_tags=_row_tag(pk))
     return redirect(f"{reverse('dashboard:criteria', args=[trial.nct_id])}#criterion-{pk}")

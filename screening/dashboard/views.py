@@ -189,6 +189,7 @@ def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
         request.session[QUEUE_SESSION_KEY] = shown
     can_edit_any = any(m.can_edit for m in memberships)
     order = request.GET.get("order", "")
+    used = filterset.used_filters()
     return render(
         request,
         "dashboard/queue.html",
@@ -196,6 +197,9 @@ def queue(request: HttpRequest, nct_id: str | None = None) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "trial": trial,
+            # The heading names what the list holds: one trial when filtered to it.
+            "heading_nct_id": trial.nct_id if trial else used.get("trial", ""),
+            "narrowed": bool(set(used) - {"trial", "order"}),
             "membership": membership,
             "query": params.urlencode(),
             "search": request.session.get(SEARCH_SESSION_KEY, ""),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from django.core.cache import cache
@@ -79,6 +80,44 @@ def condition_terms_search(query: str, *, limit: int = 10) -> list[tuple[str, in
     first = [t for t, folded in terms if folded.startswith(text)]
     then = [t for t, folded in terms if text in folded and not folded.startswith(text)]
     return (first + then)[:limit]
+
+
+# How alike a typed condition and a catalogue term must be to offer the term instead
+# (difflib's ratio, 0–1). 0.8 lets one or two slips through in a word of ten letters
+# ("sclerodrema", "astma", "diabetis") and keeps unrelated words out.
+CLOSE_RATIO = 0.8
+
+
+def condition_terms_close(query: str, *, limit: int = 5) -> list[tuple[str, int]]:
+    """Terms spelled close to `query`, for a condition that no term contains: a typo
+    ("sclerodrema" finds "scleroderma, systemic") or words in another order. Each term,
+    and each run of as many of its words as the query has, is compared with difflib's
+    ratio (at least `CLOSE_RATIO`); best first, then the most used. Shape as
+    `condition_terms_search`: (term, open trials)."""
+    text = name_fold(query)
+    if len(text) < 4:
+        return []
+    typed = text.replace(",", " ").split()
+    as_typed = SequenceMatcher(autojunk=False)
+    as_typed.set_seq2(" ".join(typed))
+    any_order = SequenceMatcher(autojunk=False)
+    any_order.set_seq2(" ".join(sorted(typed)))
+    scored: list[tuple[float, int, str]] = []
+    for term, trials in condition_terms_all():
+        words = name_fold(term).replace(",", " ").split()
+        pieces = [(any_order, " ".join(sorted(words)))] + [
+            (as_typed, " ".join(words[i : i + len(typed)]))
+            for i in range(max(1, len(words) - len(typed) + 1))
+        ]
+        best = 0.0
+        for matcher, piece in pieces:
+            matcher.set_seq1(piece)
+            if matcher.real_quick_ratio() >= CLOSE_RATIO and matcher.quick_ratio() >= CLOSE_RATIO:
+                best = max(best, matcher.ratio())
+        if best >= CLOSE_RATIO:
+            scored.append((best, trials, term))
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    return [(term, trials) for _ratio, trials, term in scored[:limit]]
 
 
 def condition_filter(condition: str) -> Q:

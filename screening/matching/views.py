@@ -21,6 +21,7 @@ from screening.matching.engine import choose_questions
 from screening.matching.forms import ANYWHERE, AboutYouForm, AlertForm, ConditionForm
 from screening.matching.selectors import (
     Search,
+    condition_terms_close,
     condition_terms_search,
     matches_rank,
     places_search,
@@ -66,6 +67,20 @@ def find_start(request: HttpRequest) -> HttpResponse:
         form = ConditionForm(request.POST)
         if form.is_valid():
             condition = form.cleaned_data["condition"]
+            if request.POST.get("as_typed") != "1" and not condition_terms_search(condition):
+                # No open trial names it: a typo, most often. Offer the terms spelled
+                # like it, and going on as typed.
+                return render(
+                    request,
+                    "matching/start.html",
+                    {
+                        "form": form,
+                        "suggestions": [],
+                        "terms_url": reverse("matching:terms"),
+                        "unknown": condition,
+                        "close": condition_terms_close(condition),
+                    },
+                )
             if condition.lower() != state.condition.lower():
                 # Another condition: the questions asked so far may not apply.
                 state = SearchState(

@@ -146,7 +146,8 @@ def notify_draft_reminder(*, draft: Draft) -> Notification | None:
 
 def notify_coordinators_new_applicant(*, application: Application) -> list[Notification]:
     """Each team member who wants every new applicant: that there is one, on which trial,
-    and the dashboard's address. Nothing about the applicant."""
+    and the dashboard's address, in the member's own language (`User.language`). Nothing
+    about the applicant."""
     memberships = TrialMembership.objects.filter(
         trial_id=application.trial_id,
         notify=TrialMembership.Notify.INSTANT,
@@ -158,7 +159,7 @@ def notify_coordinators_new_applicant(*, application: Application) -> list[Notif
             key=f"new-applicant:{application.pk}:{membership.user_id}",
             template="new-applicant",
             to_email=membership.user.email,
-            language=settings.LANGUAGE_CODE,
+            language=membership.user.language,
             context={
                 **_trial_context(application.trial),
                 "dashboard_url": dashboard_url(),
@@ -173,7 +174,8 @@ def notify_coordinators_new_applicant(*, application: Application) -> list[Notif
 def notify_coordinator_digest(
     *, user: User, local_date: date, trials: list[dict[str, Any]]
 ) -> Notification | None:
-    """A coordinator's daily digest: per trial, how many new applicants, and the dashboard.
+    """A coordinator's daily digest: per trial, how many new applicants, and the dashboard,
+    in the coordinator's own language (`User.language`).
 
     `trials` holds {"trial_nct_id", "trial_title", "count"} and nothing else.
     """
@@ -181,7 +183,7 @@ def notify_coordinator_digest(
         key=f"digest:{user.pk}:{local_date.isoformat()}",
         template="coordinator-digest",
         to_email=user.email,
-        language=settings.LANGUAGE_CODE,
+        language=user.language,
         context={
             "trials": trials,
             "total": sum(t["count"] for t in trials),
