@@ -4,8 +4,9 @@ Django renders a `<select>` from ``django/forms/widgets/select.html`` and includ
 ``select_option.html`` once per option, and an input through ``input.html`` and
 ``attrs.html``. On the coordinator queue, with its filter, bulk and assignment forms,
 that was the page's largest cost after the rows themselves (measured by `make bench`);
-on the public trial list, its nine filters took about 13,000 of the request's 60,000
-Python calls, 5,900 once rendered here (measured in-process with cProfile). These
+on the public trial list, its nine filters took 13,200 of a request's 59,600 Python
+calls with selects built by `format_html`, and 5,900 as rendered here (counted
+in-process with cProfile). These
 widgets build the same markup from the same context (`Widget.get_context`: attributes,
 option groups, selected state), escaped as the templates escape it (`_text`), so the
 HTML and its accessibility attributes do not change (tests/test_dashboard_widgets.py
