@@ -28,7 +28,11 @@ class CappedPaginator(Paginator):
         """Exact up to `cap`; `cap` + 1 means "more than `cap`"."""
         rows = self.object_list
         if hasattr(rows, "count") and hasattr(rows, "query"):
-            return rows[: self.cap + 1].count()
+            # How many rows there are, up to cap + 1, does not depend on which come first:
+            # counted without the order (a search ranks every match) and without the
+            # selected annotations (the site count, one subquery a row). The search
+            # "sclerosis" at 10,000 trials: 14.4 -> 6.9 ms; the whole list: 5.0 -> 1.6 ms.
+            return rows.order_by().values("pk")[: self.cap + 1].count()
         return min(len(rows), self.cap + 1)
 
     @property
