@@ -43,8 +43,12 @@ def catalogue():
     }
 
 
-def start(client, condition="systemic sclerosis", distance="100", age="54", sex="female"):
-    response = client.post(reverse("matching:start"), {"condition": condition})
+def start(
+    client, condition="systemic sclerosis", distance="100", age="54", sex="female", as_typed=False
+):
+    """Through the first two steps; `as_typed` goes on with a condition no trial names."""
+    data = {"condition": condition, **({"as_typed": "1"} if as_typed else {})}
+    response = client.post(reverse("matching:start"), data)
     assert response.status_code == 302
     response = client.post(
         reverse("matching:about"),
