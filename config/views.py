@@ -6,7 +6,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 
 def _check_database() -> str:
@@ -70,7 +70,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": status, **report}, status=code)
 
 
-@require_GET
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """GET /favicon.ico, which browsers ask for on their own: to the site's SVG icon
     (pages name it in a ``<link rel="icon">``), resolved through the static storage."""

@@ -57,6 +57,7 @@ from screening.models.criteria import content_digest, criteria_content
 from screening.questions import QUESTIONS, STEP_ORDER, Question, answers_validate
 from screening.reference import ENCODED
 from trials.ages import age_may_admit_q, limit_is_whole
+from trials.folding import condition_fold
 from trials.models import Sex, Trial, age_in_words
 
 _BANK_ORDER = {key: index for index, key in enumerate(QUESTIONS)}
@@ -305,7 +306,7 @@ def trials_screen_all(
     encoded = ~Q(criteria_digest="") | Q(nct_id__in=ENCODED)
     trials = Trial.objects.taking_applicants().order_by()
     if condition:
-        trials = trials.filter(condition_terms__contains=" ".join(condition.lower().split()))
+        trials = trials.filter(condition_terms__contains=condition_fold(condition))
     rows = list(
         trials.filter(listing | encoded).values_list(
             "nct_id",

@@ -10,9 +10,9 @@ pytestmark = pytest.mark.django_db
 ORDER = "Best fit first, then the nearest."
 
 
-@pytest.mark.parametrize("condition", ["lupus nephritis", "Sjögren's syndrome"])
+@pytest.mark.parametrize("condition", ["lupus nephritis", "Sjögren's syndrome", "diabète"])
 def test_no_match_says_so_without_an_order(client, catalogue, condition):  # noqa: F811
-    start(client, condition=condition)
+    start(client, condition=condition, as_typed=True)
     html = client.get(reverse("matching:matches")).content.decode()
     assert "No open trial fits all you told us." in html
     assert ORDER not in html

@@ -43,8 +43,12 @@ def catalogue():
     }
 
 
-def start(client, condition="systemic sclerosis", distance="100", age="54", sex="female"):
-    response = client.post(reverse("matching:start"), {"condition": condition})
+def start(
+    client, condition="systemic sclerosis", distance="100", age="54", sex="female", as_typed=False
+):
+    """Through the first two steps; `as_typed` goes on with a condition no trial names."""
+    data = {"condition": condition, **({"as_typed": "1"} if as_typed else {})}
+    response = client.post(reverse("matching:start"), data)
     assert response.status_code == 302
     response = client.post(
         reverse("matching:about"),
@@ -73,18 +77,26 @@ def test_what_a_patient_types_for_the_type_ahead_never_goes_in_an_address(client
 
 
 @pytest.mark.parametrize(
-    ("typed", "term"),
+    ("typed", "registry"),
     [
-        ("Sjögren", "sjogren syndrome"),  # typed with its accent, stored without
-        ("SJOGREN", "sjogren syndrome"),
-        ("behcet", "behçet syndrome"),  # stored with it, typed without
-        ("Behçet", "behçet syndrome"),
+        ("Sjögren", "Sjogren Syndrome"),  # typed with its accent, registered without
+        ("SJOGREN", "Sjogren Syndrome"),
+        ("behcet", "Behçet Syndrome"),  # registered with it, typed without
+        ("Behçet", "Behçet Syndrome"),
+        ("diabète", "Diabetes Mellitus"),  # French spelling of an English word
     ],
 )
-def test_the_condition_type_ahead_ignores_case_and_accents(client, typed, term):
-    TrialFactory(conditions=[term.capitalize()])
+def test_the_condition_ignores_case_and_accents_in_the_type_ahead_and_the_search(
+    client, typed, registry
+):
+    from trials.folding import condition_fold
+
+    trial = ssc_trial("NCT95000001", conditions=[registry])
     found = client.post(reverse("matching:terms"), {"q": typed}).json()["terms"]
-    assert {"term": term, "trials": 1} in found
+    assert {"term": condition_fold(registry), "trials": 1} in found
+    # The search itself finds the trial too, not only the type-ahead.
+    start(client, condition=typed)
+    assert trial.nct_id in client.get(reverse("matching:matches")).content.decode()
 
 
 def test_matches_rank_the_near_trials_and_count_what_is_left_out(client, catalogue):

@@ -217,3 +217,12 @@ def test_a_team_member_on_no_trial_can_still_choose_the_language(client):
     assert response.status_code == 302
     bob.refresh_from_db()
     assert bob.language == "fr"
+
+
+def test_the_dashboard_links_the_email_settings_and_they_keep_its_menu(client, alice):
+    client.force_login(alice)
+    home = client.get(reverse("dashboard:home")).content.decode()
+    assert f'href="{URL}"' in home
+    page = client.get(URL).content.decode()
+    for link in (reverse("dashboard:home"), reverse("dashboard:queue"), reverse("account_logout")):
+        assert link in page

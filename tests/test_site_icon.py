@@ -32,3 +32,7 @@ def test_the_error_page_names_the_icon_too():
 
     page = (Path(settings.BASE_DIR) / "templates" / "500.html").read_text(encoding="utf-8")
     assert '<link rel="icon" href="/static/favicon.svg"' in page
+
+
+def test_favicon_answers_head_as_browsers_and_monitors_ask(client):
+    assert client.head("/favicon.ico").status_code == 301

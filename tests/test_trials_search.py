@@ -106,6 +106,21 @@ def test_condition_filter_matches_conditions_and_keywords(catalogue):
     assert nct_ids(condition="Endometrial") == ["NCT00000003"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "registry"),
+    [
+        ("sjögren", "Sjogren Syndrome"),
+        ("SJOGREN", "Sjögren Syndrome"),
+        ("Behcet", "Behçet Disease"),
+        ("endométrial", "Endometrial Cancer"),
+        ("  Sjogren   syndrome ", "Sjögren Syndrome"),
+    ],
+)
+def test_condition_filter_ignores_case_accents_and_spaces(typed, registry):
+    TrialFactory(nct_id="NCT00000009", conditions=[registry])
+    assert nct_ids(condition=typed) == ["NCT00000009"]
+
+
 def test_country_and_city_must_hold_at_the_same_site(catalogue):
     LocationFactory(trial=catalogue["ssc"], city="Montreal", country="Canada")
     LocationFactory(trial=catalogue["asthma"], city="Montreal", country="France")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.widgets import plain_widget
 from trials.ages import age_may_admit_q, whole_years
+from trials.folding import condition_fold
 from trials.models import OPEN_STATUSES, Location, OverallStatus, Sex, Trial
 
 OPEN = "open"
@@ -131,7 +132,7 @@ class TrialFilter(django_filters.FilterSet):
         return queryset.filter(overall_status=value)
 
     def filter_condition(self, queryset: QuerySet[Trial], name: str, value: str) -> QuerySet[Trial]:
-        return queryset.filter(condition_terms__icontains=value.strip())
+        return queryset.filter(condition_terms__contains=condition_fold(value))
 
     def filter_place(self, queryset: QuerySet[Trial], name: str, value: Any) -> QuerySet[Trial]:
         # Country and city must hold for the same site; both are applied here, once.

@@ -9,7 +9,6 @@ radius (6371.0088 km); `bounding_box` lets the database discard far sites first.
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from trials.folding import text_fold
 from trials.models import Location, Trial
 
 # Mean Earth radius (IUGG, Moritz 2000), in km: the haversine's sphere.
@@ -108,9 +108,7 @@ def place_get(place_id: str) -> Place | None:
 def name_fold(text: str) -> str:
     """`text` for matching a typed city: case-folded, accents dropped (Unicode NFKD
     without combining marks), spaces collapsed; "Montréal" and "MONTREAL" fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.split())
+    return text_fold(text)
 
 
 def places_search(query: str, *, limit: int = 10) -> list[Place]:

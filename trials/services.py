@@ -11,6 +11,7 @@ from typing import Any
 from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import QuerySet
 
+from trials.folding import condition_fold
 from trials.importers.ctgov import RecordError, StudyData, studies_in_document, study_from_record
 from trials.models import SEARCH_VECTOR, Location, Official, Trial, status_takes_applicants
 from trials.signals import catalogue_imported, trial_written
@@ -170,8 +171,10 @@ def trial_officials_from_study(*, trial: Trial, data: StudyData) -> list[Officia
 
 
 def condition_terms(terms: list[str]) -> str:
-    """Conditions and keywords as "|term|term|", lower case, so LIKE '%|term|%' finds one."""
-    cleaned = sorted({t.strip().lower().replace("|", "/") for t in terms if t.strip()})
+    """Conditions and keywords as "|term|term|", each folded (`trials.folding.condition_fold`:
+    lower case, no accents), so LIKE '%|term|%' finds one and a typed "diabète" or "Sjögren"
+    finds "diabetes" and "sjogren syndrome" as well as "sjögren syndrome"."""
+    cleaned = sorted({condition_fold(t) for t in terms if t.strip()})
     return f"|{'|'.join(cleaned)}|" if cleaned else ""
 
 

@@ -28,6 +28,7 @@ from screening.matching.engine import (
 from screening.questions import QUESTIONS
 from screening.reference import ENCODED
 from screening.selectors import _code_encoding, criteria_by_digest, trial_criteria
+from trials.folding import condition_fold
 from trials.geo import (
     OPEN_SITE_STATUSES,
     Place,
@@ -51,7 +52,7 @@ TERMS_CACHE_SECONDS = 600
 def condition_terms_all() -> list[tuple[str, int]]:
     """The catalogue's condition terms (conditions, keywords, MeSH terms) of open trials,
     as (term in lower case, trials), most used first. Cached 10 minutes."""
-    found = cache.get("matching:terms:v1")
+    found = cache.get("matching:terms:v2")
     if found is not None:
         return [tuple(row) for row in found]  # type: ignore[misc]
     counts: dict[str, int] = {}
@@ -65,7 +66,7 @@ def condition_terms_all() -> list[tuple[str, int]]:
             if term:
                 counts[term] = counts.get(term, 0) + 1
     result = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    cache.set("matching:terms:v1", result, TERMS_CACHE_SECONDS)
+    cache.set("matching:terms:v2", result, TERMS_CACHE_SECONDS)
     return result
 
 
@@ -83,9 +84,10 @@ def condition_terms_search(query: str, *, limit: int = 10) -> list[tuple[str, in
 
 
 # How alike a typed condition and a catalogue term must be to offer the term instead
-# (difflib's ratio, 0–1). 0.8 lets one or two slips through in a word of ten letters
-# ("sclerodrema", "astma", "diabetis") and keeps unrelated words out.
-CLOSE_RATIO = 0.8
+# (difflib's ratio, 0–1). 0.85 lets a slip or two through in a word of ten letters
+# ("sclerodrema" 0.91, "astma" 0.91, "diabetis" 0.88) and keeps near-misses out
+# ("cancer du sein" ~ "cancer skin" 0.80, "astma" ~ "asctm" 0.80).
+CLOSE_RATIO = 0.85
 
 
 def condition_terms_close(query: str, *, limit: int = 5) -> list[tuple[str, int]]:
@@ -121,9 +123,9 @@ def condition_terms_close(query: str, *, limit: int = 5) -> list[tuple[str, int]
 
 
 def condition_filter(condition: str) -> Q:
-    """Trials one of whose condition terms contains the condition's words in order."""
-    text = " ".join(condition.lower().split()).replace("|", "/")
-    return Q(condition_terms__contains=text)
+    """Trials one of whose condition terms contains the condition's words in order,
+    case and accents aside (both sides folded by `trials.folding.condition_fold`)."""
+    return Q(condition_terms__contains=condition_fold(condition))
 
 
 def question_domains() -> dict[str, QuestionDomain]:
