@@ -70,3 +70,15 @@ def walk(client: Client, trial: Trial, answers: dict[str, Any]):  # type: ignore
         assert response.status_code == 302, response.content.decode()[:2000]
         assert len(seen) < 20
     return response, seen
+
+
+# The apply form as Agnes fills it in (tests that need another name or language override).
+AGNES_CONTACT = {
+    "full_name": "Agnes Tremblay",
+    "email": "agnes@example.org",
+    "phone": "",
+    "contact_method": "email",
+    "contact_time": "morning",
+    "consent_contact": "on",
+    "consent_share": "on",
+}

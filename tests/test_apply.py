@@ -17,19 +17,10 @@ from screening.services.applications import (
     application_submit,
     application_withdraw_and_erase,
 )
-from tests.patient_journey import AGNES_ANSWERS, reference_trial, walk
+from tests.patient_journey import AGNES_ANSWERS, AGNES_CONTACT, reference_trial, walk
 
 pytestmark = pytest.mark.django_db
 
-AGNES_CONTACT = {
-    "full_name": "Agnes Tremblay",
-    "email": "agnes@example.org",
-    "phone": "",
-    "contact_method": "email",
-    "contact_time": "morning",
-    "consent_contact": "on",
-    "consent_share": "on",
-}
 CONSENT = Consent(version=STANDARD_CONSENT.version, to_be_contacted=True, to_share_answers=True)
 
 

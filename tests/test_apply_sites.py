@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from screening.models import Application
 from tests.factories import LocationFactory, TrialFactory
-from tests.patient_journey import AGNES_ANSWERS, reference_trial, walk
-from tests.test_apply import AGNES_CONTACT
+from tests.patient_journey import AGNES_ANSWERS, AGNES_CONTACT, reference_trial, walk
 
 pytestmark = pytest.mark.django_db
 

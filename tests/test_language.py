@@ -21,7 +21,14 @@ from screening.questions import DATE, INTEGER, NUMBER
 from screening.services import notify
 from screening.services.workflow import application_status_change
 from tests.factories import ApplicationFactory, MembershipFactory, UserFactory, trial_from_ctgov
-from tests.patient_journey import AGNES_ANSWERS, reference_trial, step_keys, step_post, walk
+from tests.patient_journey import (
+    AGNES_ANSWERS,
+    AGNES_CONTACT,
+    reference_trial,
+    step_keys,
+    step_post,
+    walk,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -171,16 +178,7 @@ def test_a_french_patient_applies_and_every_email_stays_in_french(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("screening:apply", args=[trial.nct_id]),
-            {
-                "full_name": "Agnès Tremblay",
-                "email": "agnes@example.org",
-                "phone": "",
-                "contact_method": "email",
-                "contact_time": "any",
-                "consent_contact": "on",
-                "consent_share": "on",
-                "consent_version": "2025-01",
-            },
+            {**AGNES_CONTACT, "full_name": "Agnès Tremblay", "consent_version": "2025-01"},
             **FRENCH,
         )
     application = Application.objects.get()

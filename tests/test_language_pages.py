@@ -18,7 +18,7 @@ from screening.selectors import trial_evaluate
 from screening.services import notify
 from tests.factories import ApplicationFactory, MembershipFactory, NoteFactory, UserFactory
 from tests.language_check import html_text_nodes, mixed_text
-from tests.patient_journey import AGNES_ANSWERS, reference_trial, walk
+from tests.patient_journey import AGNES_ANSWERS, AGNES_CONTACT, reference_trial, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -96,15 +96,7 @@ def test_applying_with_mistakes_then_status_and_withdraw(speaking, language):
     assert_reads_in(wrong.content.decode(), language, "apply with mistakes")
     client.post(
         apply_url,
-        {
-            "full_name": "Agnès Tremblay",
-            "email": "agnes@example.org",
-            "contact_method": "email",
-            "contact_time": "any",
-            "consent_contact": "on",
-            "consent_share": "on",
-            "consent_version": "2025-01",
-        },
+        {**AGNES_CONTACT, "full_name": "Agnès Tremblay", "consent_version": "2025-01"},
     )
     application = Application.objects.get()
     assert application.language == language
